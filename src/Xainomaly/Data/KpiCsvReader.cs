@@ -53,6 +53,8 @@ public static class KpiCsvReader
     {
         options ??= KpiReadOptions.Default;
         var source = options.SourceName ?? sourceName;
+        if (utf8.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new DataFormatException(source, "the file is empty (expected a header line)", 1);
         var cells = Tokenize(utf8, source);
         if (cells.RowCount == 0) throw new DataFormatException(source, "the file is empty (expected a header line)", 1);
 
@@ -214,7 +216,7 @@ public static class KpiCsvReader
     private static CsvCells Tokenize(ReadOnlySpan<byte> s, string source)
     {
         var cells = new CsvCells(Math.Max(16, s.Length / 8));
-        int pos = s.StartsWith("\uFEFF"u8) ? 3 : 0;
+        int pos = 0;
         long line = 1;
         while (pos < s.Length)
         {

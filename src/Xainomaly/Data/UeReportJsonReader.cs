@@ -127,6 +127,29 @@ public static class UeReportJsonReader
             while (true)
             {
                 int nl = buf.AsSpan(start, end - start).IndexOf((byte)'\n');
+                if (!anyContent && (nl >= 0 || eof) && StartsDocument(buf.AsSpan(start, nl >= 0 ? nl : end - start), line))
+                {
+                    // A JSON array or a pretty-printed object spans lines: parse the rest as one document.
+                    while (true)
+                    {
+                        if (end == buf.Length)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent(buf.Length * 2);
+                            Buffer.BlockCopy(buf, 0, bigger, 0, end);
+                            ArrayPool<byte>.Shared.Return(buf);
+                            buf = bigger;
+                        }
+                        int got = ReadChunk(input, buf, end, source, line);
+                        if (got == 0) break;
+                        end += got;
+                        total += got;
+                    }
+                    CheckSize(gzip, sizeUnknown, total, expectedSize, source, line);
+                    var document = new UeJsonParser(buf.AsSpan(start, end - start), line, countLines: true, source, builder, interner);
+                    document.ParseAll(flat: false);
+                    anyContent = true;
+                    break;
+                }
                 if (nl >= 0)
                 {
                     anyContent |= ParseLine(buf.AsSpan(start, nl), line, source, builder, interner);
@@ -136,8 +159,7 @@ public static class UeReportJsonReader
                 }
                 if (eof)
                 {
-                    if (gzip && !sizeUnknown && (uint)total != expectedSize)
-                        throw new DataFormatException(source, $"the gzip data is truncated or corrupt: {total} bytes decompressed, the trailer announces {expectedSize} (mod 2^32)", line);
+                    CheckSize(gzip, sizeUnknown, total, expectedSize, source, line);
                     if (end > start) anyContent |= ParseLine(buf.AsSpan(start, end - start), line, source, builder, interner);
                     break;
                 }
@@ -155,15 +177,7 @@ public static class UeReportJsonReader
                     ArrayPool<byte>.Shared.Return(buf);
                     buf = bigger;
                 }
-                int n;
-                try
-                {
-                    n = input.Read(buf, end, buf.Length - end);
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw new DataFormatException(source, $"the gzip data is corrupt ({ex.Message})", line, null, ex);
-                }
+                int n = ReadChunk(input, buf, end, source, line);
                 if (n == 0) eof = true;
                 else
                 {
@@ -179,6 +193,33 @@ public static class UeReportJsonReader
             ArrayPool<byte>.Shared.Return(buf);
         }
         return Finish(builder, source, options);
+    }
+
+    private static int ReadChunk(Stream input, byte[] buf, int end, string source, long line)
+    {
+        try
+        {
+            return input.Read(buf, end, buf.Length - end);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DataFormatException(source, $"the gzip data is corrupt ({ex.Message})", line, null, ex);
+        }
+    }
+
+    private static void CheckSize(bool gzip, bool sizeUnknown, long total, uint expectedSize, string source, long line)
+    {
+        if (gzip && !sizeUnknown && (uint)total != expectedSize)
+            throw new DataFormatException(source, $"the gzip data is truncated or corrupt: {total} bytes decompressed, the trailer announces {expectedSize} (mod 2^32)", line);
+    }
+
+    // JSON lines hold one complete value a line; a first line that opens an array or is a lone '{' starts a document.
+    private static bool StartsDocument(ReadOnlySpan<byte> firstLine, long line)
+    {
+        if (line == 1 && firstLine.StartsWith("\uFEFF"u8)) firstLine = firstLine[3..];
+        firstLine = firstLine.Trim(" \t\r"u8);
+        if (firstLine.IsEmpty) return false;
+        return firstLine[0] == (byte)'[' || firstLine.SequenceEqual("{"u8);
     }
 
     private static bool ParseLine(ReadOnlySpan<byte> line, long lineNumber, string source, UeRowBuilder builder, TextInterner interner)

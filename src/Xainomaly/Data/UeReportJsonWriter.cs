@@ -107,8 +107,9 @@ public static class UeReportJsonWriter
             json.WriteEndObject();
             json.Flush();
             stream.WriteByte((byte)'\n');
+            // Each line is its own JSON document: reset the writer's state so it accepts the next top-level object.
+            json.Reset(stream);
         }
-        json.Flush();
     }
 
     private static void WriteDouble(Utf8JsonWriter json, string name, KpiColumn col, int row, Span<char> buf)

@@ -40,7 +40,7 @@ public static class UeTrafficSimulator
     private const double IndoorRssiExcessDb = 30;           // valid.csv's indoor RSRQ ≈ −40.8 dB
     private const double RsIsolationDb = 60;
     private const double HysteresisDb = 3;
-    private const double SiteShadowSigmaDb = 5;
+    private const double SiteShadowSigmaDb = 4;
     private const double CellShadowSigmaDb = 3;
     private const double ShadowDecorrelationM = 50;
     private const double MeasurementNoiseDb = 0.3;
@@ -52,7 +52,7 @@ public static class UeTrafficSimulator
     private const double CarLossDb = 2;      // in-car loss of a roof-mounted or window-side handset
     private const double BodyLossDb = 4;     // handheld body loss
     private const double TrainLossDb = 16;   // carriage with metallised windows
-    private const double IndoorLossDb = 36;  // deep indoor (station concourse): valid.csv's waiting passengers sit near −118 dBm
+    private const double IndoorLossDb = 35;  // deep indoor (station concourse): valid.csv's waiting passengers sit near −118 dBm
 
     private static readonly string[] KindNames = ["coverage-hole", "interference", "congestion", "cell-outage"];
 

@@ -1,1 +1,3 @@
-return 0;
+using Xainomaly.Cli;
+
+return CliApp.Run(args);

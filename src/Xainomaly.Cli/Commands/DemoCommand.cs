@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+using Spectre.Console;
+
+using Xainomaly.Data;
+using Xainomaly.Simulation;
+
+namespace Xainomaly.Cli.Commands;
+
+/// <summary><c>xainomaly demo</c>: the whole product end to end on simulated data (or <c>--data FILE</c>).</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var data = new Option<string?>("--data") { Description = "Run on this KPI file (e.g. ../shared/data/valid.csv) instead of simulated UE traffic." };
+        var outDir = new Option<string>("--out") { Description = "Directory for everything the demo writes.", DefaultValueFactory = _ => "xainomaly-demo" };
+        var quick = new Option<bool>("--quick") { Description = "A trimmed run (smaller data, fewer steps): well under a minute." };
+        var seed = CliHost.SeedOption(7);
+        var json = CliHost.JsonOption();
+        var dataOptions = new DataOptions();
+        var command = new Command("demo", "The main job: simulate (or load) KPI data, inspect it, and run the product's pipeline end to end, printing each step.");
+        foreach (var o in new Option[] { data, outDir, quick, seed, json }) command.Options.Add(o);
+        dataOptions.AddTo(command);
+        host.SetAction(command, json, (parse, console) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var result = new JsonObject { ["out"] = Path.GetFullPath(dir), ["seed"] = parse.GetValue(seed) };
+            var steps = new JsonArray();
+
+            KpiTable table;
+            var dataPath = parse.GetValue(data);
+            if (dataPath is null)
+            {
+                var options = new UeTrafficOptions
+                {
+                    Ues = 20,
+                    Seconds = parse.GetValue(quick) ? 30 : 120,
+                    Seed = parse.GetValue(seed),
+                };
+                dataPath = Path.Combine(dir, "ue-traffic.csv");
+                console.Step($"1. Simulate O-RAN UE traffic: {options.Ues} UEs, {options.Seconds:G} s, seed {options.Seed} → {dataPath}");
+                table = SimulateCommand.Run(options, dataPath, console);
+                steps.Add(Timed("simulate", clock));
+            }
+            else
+            {
+                console.Step($"1. Load {dataPath}");
+                table = KpiTableReader.Read(dataPath, dataOptions.Read(parse));
+                steps.Add(Timed("load", clock));
+            }
+
+            console.Step("2. Inspect the data: schema, ranges, label rate");
+            var summary = SchemaSummary.Of(table);
+            if (!console.Json)
+            {
+                console.Out.MarkupLine($"[bold]{Markup.Escape(dataPath)}[/]: {table.RowCount:N0} rows, {table.Columns.Count} columns");
+                console.Table(InspectCommand.Render(summary));
+            }
+            result["data"] = InspectCommand.ToJson(dataPath, table, summary);
+            steps.Add(Timed("inspect", clock));
+
+            result["steps"] = steps;
+            result["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            console.Result($"[green]Demo finished[/] in {clock.Elapsed.TotalSeconds:F1} s; outputs in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
+            console.WriteJson(result);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static JsonObject Timed(string step, Stopwatch clock) =>
+        new() { ["step"] = step, ["atSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3) };
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Text.Json;
+
+using Xainomaly.Cli;
+
+namespace Xainomaly.Tests.Cli;
+
+public sealed class CliTests
+{
+    public static TheoryData<string> AllCommands()
+    {
+        var data = new TheoryData<string>();
+        var root = CliApp.BuildRoot(new CliHost(TextWriter.Null, TextWriter.Null));
+        foreach (var c in root.Subcommands) data.Add(c.Name);
+        return data;
+    }
+
+    [Fact]
+    public void RootHelpListsEveryCommand()
+    {
+        var r = CliRunner.Run("--help");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var name in new[] { "inspect", "simulate", "demo" }) Assert.Contains(name, r.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCommands))]
+    public void EveryCommandHasHelp(string command)
+    {
+        var r = CliRunner.Run(command, "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Usage:", r.Stdout);
+        Assert.Contains(command, r.Stdout);
+    }
+
+    [Fact]
+    public void NoCommandIsAUsageError()
+    {
+        var r = CliRunner.Run();
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("--help", r.Stderr);
+    }
+
+    [Fact]
+    public void UnknownOptionIsAUsageError()
+    {
+        var r = CliRunner.Run("inspect", TestPaths.Data("valid.csv"), "--no-such-option");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("--no-such-option", r.Stderr);
+    }
+
+    [Fact]
+    public void UsageErrorWithJsonPrintsOneJsonObject()
+    {
+        var r = CliRunner.Run("simulate", "--ues", "many", "--json");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Equal("usage", r.Json().GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void MissingFileIsBadInput()
+    {
+        var r = CliRunner.Run("inspect", "/nonexistent/kpis.csv");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("/nonexistent/kpis.csv", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr); // one line, no stack trace
+    }
+
+    [Fact]
+    public void RaggedCsvIsBadInputNamingTheLine()
+    {
+        var dir = TestPaths.TempDir();
+        var path = Path.Combine(dir, "ragged.csv");
+        File.WriteAllText(path, "a,b,label\n1,2,0\n3,4\n");
+        var r = CliRunner.Run("inspect", path, "--json");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        var message = r.Json().GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains("ragged.csv", message);
+        Assert.Contains("line 3", message);
+    }
+
+    [Fact]
+    public void InspectValidCsvAsJson()
+    {
+        var r = CliRunner.Run("inspect", TestPaths.Data("valid.csv"), "--json");
+        Assert.Equal(0, r.ExitCode);
+        var json = r.Json();
+        Assert.Equal(9830, json.GetProperty("rows").GetInt32());
+        var label = json.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("role").GetString() == "Label");
+        Assert.Equal("Anomaly", label.GetProperty("name").GetString());
+        Assert.Equal(2485.0 / 9830.0, label.GetProperty("labelRate").GetDouble(), 1e-9);
+        var rsrp = json.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "rsrp");
+        Assert.Equal("Numeric", rsrp.GetProperty("role").GetString());
+        Assert.True(rsrp.GetProperty("min").GetDouble() < -140);
+    }
+
+    [Fact]
+    public void InspectPrintsATable()
+    {
+        var r = CliRunner.Run("inspect", TestPaths.Data("valid.csv"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("rssinr_nb4", r.Stdout);
+        Assert.Contains("Identifier", r.Stdout);
+        Assert.Contains("25.28%", r.Stdout);
+    }
+
+    [Fact]
+    public void SimulateThenInspectRoundTripsBothFormats()
+    {
+        var dir = TestPaths.TempDir();
+        foreach (var name in new[] { "sim.csv", "sim.jsonl", "sim.jsonl.gz" })
+        {
+            var path = Path.Combine(dir, name);
+            var s = CliRunner.Run("simulate", "--ues", "5", "--seconds", "10", "--seed", "3", "--out", path, "--json");
+            Assert.Equal(0, s.ExitCode);
+            int rows = s.Json().GetProperty("rows").GetInt32();
+            Assert.True(rows > 0);
+            var i = CliRunner.Run("inspect", path, "--json");
+            Assert.Equal(0, i.ExitCode);
+            Assert.Equal(rows, i.Json().GetProperty("rows").GetInt32());
+        }
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "sim.csv")), Rerun(dir));
+    }
+
+    private static byte[] Rerun(string dir)
+    {
+        var path = Path.Combine(dir, "again.csv");
+        Assert.Equal(0, CliRunner.Run("simulate", "--ues", "5", "--seconds", "10", "--seed", "3", "--out", path).ExitCode);
+        return File.ReadAllBytes(path);
+    }
+
+    [Fact]
+    public void SimulateRejectsUnknownExtension()
+    {
+        var r = CliRunner.Run("simulate", "--out", Path.Combine(TestPaths.TempDir(), "x.txt"));
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains(".csv", r.Stderr);
+    }
+
+    [Fact]
+    public void DemoQuickRunsEndToEnd()
+    {
+        var dir = TestPaths.TempDir();
+        var r = CliRunner.Run("demo", "--quick", "--out", dir, "--json");
+        Assert.Equal(0, r.ExitCode);
+        var json = r.Json();
+        Assert.True(json.GetProperty("data").GetProperty("rows").GetInt32() > 0);
+        Assert.True(File.Exists(Path.Combine(dir, "ue-traffic.csv")));
+    }
+
+    [Fact]
+    public void DemoOnRealData()
+    {
+        var r = CliRunner.Run("demo", "--quick", "--data", TestPaths.Data("valid.csv"), "--out", TestPaths.TempDir(), "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(9830, r.Json().GetProperty("data").GetProperty("rows").GetInt32());
+    }
+}

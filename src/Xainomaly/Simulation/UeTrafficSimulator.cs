@@ -116,7 +116,7 @@ public static class UeTrafficSimulator
         private readonly double[] _rsrp, _sLin, _bandLoadSum;
         private readonly int[] _order;
         private static readonly double Isolation = Math.Pow(10, -RsIsolationDb / 10);
-        private double _noise, _external, _rssiExcess, _t;
+        private double _noise, _external, _rssiExcess, _holeGain = 1, _t;
         private readonly double[] _background;
         private double _backgroundTime = double.NaN;
 
@@ -426,6 +426,7 @@ public static class UeTrafficSimulator
             _noise = Math.Pow(10, (ThermalPerReDbm + (indoor ? IndoorNoiseFigureDb : OutdoorNoiseFigureDb)) / 10);
             _external = anomaly == (int)UeAnomalyKind.Interference ? _noise * Math.Pow(10, severity / 10) : 0;
             _rssiExcess = (indoor ? IndoorRssiExcessDb : 0) + extraLoss;
+            _holeGain = Math.Pow(10, extraLoss / 10);
             _t = t;
 
 
@@ -442,6 +443,7 @@ public static class UeTrafficSimulator
             double share = 1 - (prb / maxPrb);
             double throughput = Math.Min(ue.TargetTput, UeBandwidthMHz * se * share);
 
+            cols.BeginRow();
             cols.Text(0, L.DuIds[serving / bands]);
             cols.Text(1, ts);
             cols.Text(2, L.CellNames[serving]);
@@ -477,7 +479,9 @@ public static class UeTrafficSimulator
             double sLin = Math.Max(_sLin[c], 1e-30);
             double noisePlus = _noise + Math.Max(interference, 0);
             double sinrDb = 10 * Math.Log10(sLin / noisePlus);
-            double rsrqDb = (-10 * Math.Log10(12)) - (10 * Math.Log10(1 + (noisePlus / sLin))) - _rssiExcess;
+            // In a coverage hole the RSSI keeps its level while RSRP falls, so RSRQ falls by the hole's depth on top of
+            // the value it had before (valid.csv: RSRQ −40.8 → −70.8 dB with RSRP −30 dB).
+            double rsrqDb = (-10 * Math.Log10(12)) - (10 * Math.Log10(1 + (noisePlus / (sLin * _holeGain)))) - _rssiExcess;
             return (sinrDb, rsrqDb);
         }
 
@@ -565,9 +569,9 @@ public static class UeTrafficSimulator
 
         public void Text(int col, string v) => _text[col]![_rows] = v;
 
-        public void EndRow()
+        /// <summary>Makes room for one more row; growing only when a row is about to be written keeps an exact capacity exact.</summary>
+        public void BeginRow()
         {
-            _rows++;
             if (_rows < _capacity) return;
             _capacity *= 2;
             for (int i = 0; i < ColumnCount; i++)
@@ -576,6 +580,8 @@ public static class UeTrafficSimulator
                 if (_text[i] is not null) _text[i] = Resize(_text[i]!, _capacity);
             }
         }
+
+        public void EndRow() => _rows++;
 
         private static T[] Resize<T>(T[] a, int n)
         {

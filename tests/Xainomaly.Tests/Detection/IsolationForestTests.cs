@@ -83,6 +83,22 @@ public sealed class IsolationForestTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SubsampleSizeFollowsScikitLearn()
+    {
+        float[] x = Blob(1000, 0, 2, 6);
+        Assert.Equal(256, IsolationForest.Fit(x, 1000, 2).SubsampleSize);
+        Assert.Equal(100, IsolationForest.Fit(x.AsSpan(0, 200), 100, 2).SubsampleSize);
+        Assert.Equal(64, IsolationForest.Fit(x, 1000, 2, new IsolationForestOptions { MaxSamples = 64 }).SubsampleSize);
+        // An integer above the row count means all rows; a fraction is truncated like int(f * n).
+        Assert.Equal(1000, IsolationForest.Fit(x, 1000, 2, new IsolationForestOptions { MaxSamples = 5000 }).SubsampleSize);
+        Assert.Equal(333, IsolationForest.Fit(x, 1000, 2, new IsolationForestOptions { MaxSamplesFraction = 0.3333 }).SubsampleSize);
+        // At most 2ψ − 1 nodes per tree, and a tree of ψ = 64 rows is never deeper than log2 64 = 6.
+        var small = IsolationForest.Fit(x, 1000, 2, new IsolationForestOptions { MaxSamples = 64, TreeCount = 30 });
+        Assert.InRange(small.NodeCount, 30, 30 * 127);
+        Assert.Throws<ArgumentException>(() => IsolationForest.Fit(x, 1000, 2, new IsolationForestOptions { MaxSamples = 64, MaxSamplesFraction = 0.5 }));
+    }
+
+    [Fact]
     public void ContaminationFlagsThatShareOfTrainingRows()
     {
         const int n = 2000, width = 4;

@@ -36,7 +36,7 @@ public static class KpiCsvReader
     public static KpiTable Read(Stream stream, string sourceName, KpiReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var ms = new MemoryStream();
+        using var ms = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
         stream.CopyTo(ms);
         return Parse(ms.GetBuffer().AsSpan(0, (int)ms.Length), options?.SourceName ?? sourceName, options);
     }

@@ -14,7 +14,11 @@ public static class KpiTableReader
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Read(fs, path, options);
+        var head = new byte[256];
+        int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        fs.Position = 0;
+        // CSV is parsed from one array of the whole file; reading it by path avoids a growing copy.
+        return IsJson(head.AsSpan(0, n)) ? UeReportJsonReader.Read(fs, path, options) : KpiCsvReader.Read(path, options);
     }
 
     /// <summary>Reads a stream, choosing the format by content as <see cref="Read(string, KpiReadOptions?)"/> does.</summary>

@@ -143,13 +143,13 @@ internal ref struct UeJsonParser
             if (r.ValueTextEquals("ue-id"u8))
             {
                 r.Read();
-                text[UeRowBuilder.UeId] = Id(ref r, UePath("ue-id"));
+                text[UeRowBuilder.UeId] = Id(ref r, "ue-id", inUe: true);
                 seen |= 1;
             }
             else if (r.ValueTextEquals("nrCellIdentity"u8))
             {
                 r.Read();
-                text[UeRowBuilder.Cell] = Id(ref r, UePath("nrCellIdentity"));
+                text[UeRowBuilder.Cell] = Id(ref r, "nrCellIdentity", inUe: true);
                 seen |= 2;
             }
             else if (r.ValueTextEquals("targetTput"u8)) seen |= Num(ref r, UeRowBuilder.TargetTput, "targetTput", 4);
@@ -172,13 +172,13 @@ internal ref struct UeJsonParser
             else if (r.ValueTextEquals("Anomaly"u8))
             {
                 r.Read();
-                _b.RowLabel = Label(ref r, UePath("Anomaly"));
+                _b.RowLabel = Label(ref r, "Anomaly", inUe: true);
                 _b.RowHasLabel = true;
             }
             else if (r.ValueTextEquals("anomaly_kind"u8))
             {
                 r.Read();
-                _b.RowKind = r.TokenType == JsonTokenType.Null ? "" : Str(ref r, UePath("anomaly_kind"));
+                _b.RowKind = r.TokenType == JsonTokenType.Null ? "" : Str(ref r, "anomaly_kind", inUe: true);
             }
             else
             {
@@ -199,14 +199,13 @@ internal ref struct UeJsonParser
     private int Num(ref Utf8JsonReader r, int slot, string field, int bit)
     {
         r.Read();
-        _b.RowNumbers[slot] = Number(ref r, field, -1);
+        _b.RowNumbers[slot] = Number(ref r, field, -1, 0);
         return bit;
     }
 
     private void RfReport(ref Utf8JsonReader r, int slot, int neighbour)
     {
-        var what = neighbour < 0 ? "servingCellRfReport" : $"neighbourCellList[{neighbour}].nbCellRfReport";
-        if (r.TokenType != JsonTokenType.StartObject) throw Fail(ref r, UePath(what), $"expected an object, found {Describe(r.TokenType)}");
+        if (r.TokenType != JsonTokenType.StartObject) throw Fail(ref r, UePath(RfPath(neighbour, "")), $"expected an object, found {Describe(r.TokenType)}");
         int seen = 0;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
@@ -217,13 +216,13 @@ internal ref struct UeJsonParser
                 continue;
             }
             r.Read();
-            _b.RowNumbers[slot + k] = Number(ref r, what + (k == 0 ? ".rsrp" : k == 1 ? ".rsrq" : ".rssinr"), -2);
+            _b.RowNumbers[slot + k] = Number(ref r, null, neighbour, k);
             seen |= 1 << k;
         }
         if (seen != 7)
         {
             var missing = (seen & 1) == 0 ? "rsrp" : (seen & 2) == 0 ? "rsrq" : "rssinr";
-            throw Fail(ref r, UePath($"{what}.{missing}"), "missing required field");
+            throw Fail(ref r, UePath(RfPath(neighbour, "." + missing)), "missing required field");
         }
     }
 
@@ -247,7 +246,7 @@ internal ref struct UeJsonParser
                 if (r.ValueTextEquals("nbCellIdentity"u8))
                 {
                     r.Read();
-                    _b.RowTexts[UeRowBuilder.FirstNeighbourCell + i] = Id(ref r, UePath($"neighbourCellList[{i}].nbCellIdentity"));
+                    _b.RowTexts[UeRowBuilder.FirstNeighbourCell + i] = Id(ref r, "nbCellIdentity", inUe: true, neighbour: i);
                     id = true;
                 }
                 else if (r.ValueTextEquals("nbCellRfReport"u8))
@@ -299,7 +298,7 @@ internal ref struct UeJsonParser
             }
             else if (code >= 0)
             {
-                _b.RowNumbers[code] = Number(ref r, key, -3);
+                _b.RowNumbers[code] = Number(ref r, key, -3, 0);
                 seen[code] = true;
             }
             else
@@ -320,33 +319,34 @@ internal ref struct UeJsonParser
         _b.CommitRow(line);
     }
 
-    private double Number(ref Utf8JsonReader r, string field, int kind)
+    // field: a UE field name (kind -1), a flat row key (kind -3), or null for an RF report value of neighbour
+    // `kind` (-1 = serving cell) and measurement k; the path is only built when the value is bad.
+    private double Number(ref Utf8JsonReader r, string? field, int kind, int k)
     {
-        if (r.TokenType != JsonTokenType.Number)
-        {
-            var path = kind == -3 ? field : UePath(field);
-            throw Fail(ref r, path, $"expected a number, found {Describe(r.TokenType)}");
-        }
-        if (!r.TryGetDouble(out double v) || !double.IsFinite(v))
-            throw Fail(ref r, kind == -3 ? field : UePath(field), "the number is out of range");
-        return v;
+        if (r.TokenType == JsonTokenType.Number && r.TryGetDouble(out double v) && double.IsFinite(v)) return v;
+        var path = field is null ? UePath(RfPath(kind, k == 0 ? ".rsrp" : k == 1 ? ".rsrq" : ".rssinr"))
+            : kind == -3 ? field : UePath(field);
+        throw Fail(ref r, path, r.TokenType == JsonTokenType.Number ? "the number is out of range" : $"expected a number, found {Describe(r.TokenType)}");
     }
 
-    private string Id(ref Utf8JsonReader r, string field)
+    private static string RfPath(int neighbour, string suffix) =>
+        (neighbour < 0 ? "servingCellRfReport" : $"neighbourCellList[{neighbour}].nbCellRfReport") + suffix;
+
+    private string Id(ref Utf8JsonReader r, string field, bool inUe = false, int neighbour = -1)
     {
         // Identifiers are text; a number (du-id is one on the wire) keeps its exact spelling, as in the CSV files.
         if (r.TokenType == JsonTokenType.Number) return _interner.Intern(r.ValueSpan);
-        return Str(ref r, field);
+        return Str(ref r, field, inUe, neighbour);
     }
 
-    private string Str(ref Utf8JsonReader r, string field)
+    private string Str(ref Utf8JsonReader r, string field, bool inUe = false, int neighbour = -1)
     {
-        if (r.TokenType != JsonTokenType.String) throw Fail(ref r, field, $"expected a string, found {Describe(r.TokenType)}");
+        if (r.TokenType != JsonTokenType.String) throw Fail(ref r, PathOf(field, inUe, neighbour), $"expected a string, found {Describe(r.TokenType)}");
         if (!r.ValueIsEscaped && !r.HasValueSequence) return _interner.Intern(r.ValueSpan);
         return _interner.Intern(r.GetString().AsSpan());
     }
 
-    private double Label(ref Utf8JsonReader r, string field)
+    private double Label(ref Utf8JsonReader r, string field, bool inUe = false)
     {
         switch (r.TokenType)
         {
@@ -357,9 +357,16 @@ internal ref struct UeJsonParser
             case JsonTokenType.Number when r.TryGetDouble(out double v) && (v == 0 || v == 1):
                 return v;
             default:
-                throw Fail(ref r, field, $"the label must be 0/1 or true/false, found {Describe(r.TokenType)}"
+                throw Fail(ref r, PathOf(field, inUe, -1), $"the label must be 0/1 or true/false, found {Describe(r.TokenType)}"
                     + (r.TokenType == JsonTokenType.Number ? " " + Encoding.UTF8.GetString(r.ValueSpan) : ""));
         }
+    }
+
+    // Paths are built only for messages: building them per value would allocate hundreds of MB on a large file.
+    private string PathOf(string field, bool inUe, int neighbour)
+    {
+        if (!inUe) return field;
+        return UePath(neighbour >= 0 ? $"neighbourCellList[{neighbour}].{field}" : field);
     }
 
     private string UePath(string field)

@@ -31,17 +31,25 @@ public sealed class IsolationForest
     /// <summary>Batches smaller than this are scored on the calling thread; splitting them costs more than it saves.</summary>
     private const int ParallelMinRows = 8 * BlockRows;
 
+    // All trees in one array; a tree's nodes are contiguous from _roots[t] and _depths[t] is its deepest leaf's depth.
+    // Leaves point to themselves with threshold +inf, so a walk of exactly _depths[t] steps lands on the row's leaf
+    // without a data-dependent loop exit, and _pathLengths[leaf] = depth + c(leaf size) is read once at the end.
     private readonly Node[] _nodes;
+    private readonly double[] _pathLengths;
     private readonly int[] _roots;
+    private readonly int[] _depths;
     private readonly double _pathNormaliser;
 
-    private IsolationForest(IsolationForestOptions options, int width, int subsampleSize, Node[] nodes, int[] roots, double threshold)
+    private IsolationForest(IsolationForestOptions options, int width, int subsampleSize, Node[] nodes, double[] pathLengths,
+        int[] roots, int[] depths, double threshold)
     {
         Options = options;
         Width = width;
         SubsampleSize = subsampleSize;
         _nodes = nodes;
+        _pathLengths = pathLengths;
         _roots = roots;
+        _depths = depths;
         Threshold = threshold;
         _pathNormaliser = roots.Length * AveragePathLength(subsampleSize);
     }
@@ -113,7 +121,7 @@ public sealed class IsolationForest
         var treeRngs = new Rng[options.TreeCount];
         for (int t = 0; t < treeRngs.Length; t++) treeRngs[t] = root.Fork(t);
 
-        var trees = new Node[options.TreeCount][];
+        var trees = new Tree[options.TreeCount];
         unsafe
         {
             fixed (float* p = rows)
@@ -129,29 +137,33 @@ public sealed class IsolationForest
 
         int total = 0;
         var roots = new int[trees.Length];
+        var depths = new int[trees.Length];
         for (int t = 0; t < trees.Length; t++)
         {
             roots[t] = total;
-            total += trees[t].Length;
+            depths[t] = trees[t].Depth;
+            total += trees[t].Nodes.Length;
         }
         var nodes = new Node[total];
+        var pathLengths = new double[total];
         for (int t = 0; t < trees.Length; t++)
         {
-            Node[] tree = trees[t];
+            Tree tree = trees[t];
             int offset = roots[t];
-            for (int k = 0; k < tree.Length; k++)
+            for (int k = 0; k < tree.Nodes.Length; k++)
             {
-                Node nd = tree[k];
-                nodes[offset + k] = nd.IsLeaf ? nd : nd with { Left = nd.Left + offset };
+                Node nd = tree.Nodes[k];
+                nodes[offset + k] = nd with { Left = nd.Left + offset };
             }
+            tree.PathLengths.CopyTo(pathLengths, offset);
         }
 
-        var forest = new IsolationForest(options, width, psi, nodes, roots, 0.5);
+        var forest = new IsolationForest(options, width, psi, nodes, pathLengths, roots, depths, 0.5);
         if (options.Contamination is not { } contamination) return forest;
 
         var scores = new double[rowCount];
         forest.Score(rows, rowCount, scores);
-        return new IsolationForest(options, width, psi, nodes, roots, ContaminationThreshold(scores, contamination));
+        return new IsolationForest(options, width, psi, nodes, pathLengths, roots, depths, ContaminationThreshold(scores, contamination));
     }
 
     /// <summary>Anomaly score of one row in (0, 1], higher = more abnormal. Allocation-free.</summary>
@@ -217,11 +229,12 @@ public sealed class IsolationForest
         writer.Write(_roots.Length);
         writer.Write(_nodes.Length);
         foreach (int r in _roots) writer.Write(r);
-        foreach (Node nd in _nodes)
+        for (int k = 0; k < _nodes.Length; k++)
         {
-            writer.Write(nd.Feature);
-            writer.Write(nd.Left);
-            writer.Write(nd.Value);
+            writer.Write(_nodes[k].Feature);
+            writer.Write(_nodes[k].Left);
+            writer.Write(_nodes[k].Threshold);
+            writer.Write(_pathLengths[k]);
         }
     }
 
@@ -278,24 +291,41 @@ public sealed class IsolationForest
                     throw Corrupt($"tree {t} starts at node {roots[t]}; expected increasing starts from 0 below {nodeCount}");
             }
             var nodes = new Node[nodeCount];
+            var pathLengths = new double[nodeCount];
+            var depth = new int[nodeCount];
+            var parents = new int[nodeCount];
+            var depths = new int[treeCount];
             int tree = 0;
             for (int k = 0; k < nodeCount; k++)
             {
                 while (tree + 1 < treeCount && roots[tree + 1] <= k) tree++;
                 int end = tree + 1 < treeCount ? roots[tree + 1] : nodeCount;
-                var nd = new Node(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble());
-                if (nd.IsLeaf)
+                var nd = new Node(reader.ReadInt32(), reader.ReadInt32(), reader.ReadSingle());
+                double path = reader.ReadDouble();
+                bool isRoot = roots[tree] == k;
+                if (isRoot != (parents[k] == 0) || parents[k] > 1)
+                    throw Corrupt($"node {k} has {parents[k]} parents; expected one (none for a tree's root)");
+                if (nd.Left == k)
                 {
-                    if (!(nd.Value >= 0 && double.IsFinite(nd.Value))) throw Corrupt($"leaf {k} has path length {nd.Value}");
+                    if (nd.Feature != 0 || !float.IsPositiveInfinity(nd.Threshold) || !(path >= 0 && double.IsFinite(path)))
+                        throw Corrupt($"leaf {k} (feature {nd.Feature}, threshold {nd.Threshold}, path length {path}) is inconsistent");
+                    depths[tree] = Math.Max(depths[tree], depth[k]);
                 }
-                else if (nd.Feature >= width || nd.Feature < 0 || nd.Left <= k || nd.Left + 1 >= end || double.IsNaN(nd.Value))
+                else if (nd.Feature < 0 || nd.Feature >= width || nd.Left <= k || nd.Left + 1 >= end || float.IsNaN(nd.Threshold))
                 {
-                    // Children after their parent and inside the same tree: every walk ends at a leaf.
+                    // Children after their parent, inside the same tree, each with one parent: every walk ends at a leaf.
                     throw Corrupt($"node {k} (feature {nd.Feature}, children {nd.Left}/{nd.Left + 1}) is inconsistent");
                 }
+                else
+                {
+                    parents[nd.Left]++;
+                    parents[nd.Left + 1]++;
+                    depth[nd.Left] = depth[nd.Left + 1] = depth[k] + 1;
+                }
                 nodes[k] = nd;
+                pathLengths[k] = path;
             }
-            return new IsolationForest(options, width, psi, nodes, roots, threshold);
+            return new IsolationForest(options, width, psi, nodes, pathLengths, roots, depths, threshold);
         }
         catch (EndOfStreamException e)
         {
@@ -374,31 +404,34 @@ public sealed class IsolationForest
         }
     }
 
-    /// <summary>Scores up to <see cref="BlockRows"/> rows, tree by tree, so each tree stays in cache for the block.</summary>
+    /// <summary>
+    /// Scores up to <see cref="BlockRows"/> rows tree by tree, so each tree stays in cache for the block, and level by
+    /// level across the rows, so the independent node loads of different rows overlap instead of waiting on each other.
+    /// </summary>
     private void ScoreBlock<T>(ReadOnlySpan<float> rows, Span<T> scores)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = scores.Length;
         Span<double> sums = stackalloc double[BlockRows];
+        Span<int> at = stackalloc int[BlockRows];
         sums = sums[..count];
+        at = at[..count];
         sums.Clear();
         ReadOnlySpan<Node> nodes = _nodes;
+        ReadOnlySpan<double> paths = _pathLengths;
         int width = Width;
         for (int t = 0; t < _roots.Length; t++)
         {
-            int root = _roots[t];
-            for (int r = 0; r < count; r++)
+            at.Fill(_roots[t]);
+            for (int d = _depths[t]; d > 0; d--)
             {
-                ReadOnlySpan<float> row = rows.Slice(r * width, width);
-                int k = root;
-                Node nd = nodes[k];
-                while (!nd.IsLeaf)
+                for (int r = 0; r < count; r++)
                 {
-                    k = row[nd.Feature] <= nd.Value ? nd.Left : nd.Left + 1;
-                    nd = nodes[k];
+                    Node nd = nodes[at[r]];
+                    at[r] = nd.Left + (rows[(r * width) + nd.Feature] > nd.Threshold ? 1 : 0);
                 }
-                sums[r] += nd.Value;
             }
+            for (int r = 0; r < count; r++) sums[r] += paths[at[r]];
         }
         // Trees are summed in the same order for every row, whichever block or thread holds it: bit-identical results.
         for (int r = 0; r < count; r++) scores[r] = T.CreateChecked(Math.Pow(2.0, -sums[r] / _pathNormaliser));
@@ -410,32 +443,39 @@ public sealed class IsolationForest
         double sum = 0;
         for (int t = 0; t < _roots.Length; t++)
         {
-            Node nd = nodes[_roots[t]];
-            while (!nd.IsLeaf) nd = nodes[row[nd.Feature] <= nd.Value ? nd.Left : nd.Left + 1];
-            sum += nd.Value;
+            int k = _roots[t];
+            for (int d = _depths[t]; d > 0; d--)
+            {
+                Node nd = nodes[k];
+                k = nd.Left + (row[nd.Feature] > nd.Threshold ? 1 : 0);
+            }
+            sum += _pathLengths[k];
         }
         return sum;
     }
 
     /// <summary>
-    /// One tree node. Internal: split feature, index of the left child (the right child follows it) and the threshold
-    /// (a row goes left when <c>x[feature] ≤ threshold</c>). Leaf: feature −1 and the path length depth + c(size).
+    /// One tree node, 12 bytes. Internal: split feature, index of the left child (the right child follows it) and the
+    /// threshold; a row goes right when <c>x[feature] &gt; threshold</c>. Leaf: points to itself, feature 0 and
+    /// threshold +∞, so stepping from a leaf stays there.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Node(int Feature, int Left, double Value)
-    {
-        public bool IsLeaf => Feature < 0;
-    }
+    private readonly record struct Node(int Feature, int Left, float Threshold);
+
+    /// <summary>One grown tree: nodes with tree-local indices, path length per node (leaves only) and its depth.</summary>
+    private sealed record Tree(Node[] Nodes, double[] PathLengths, int Depth);
 
     /// <summary>Grows one isolation tree from its own random stream.</summary>
     private sealed class TreeBuilder(Rng rng, int psi, int featureCount, int heightLimit, bool bootstrap)
     {
         private readonly List<Node> _nodes = new(2 * psi);
+        private readonly List<double> _paths = new(2 * psi);
+        private int _depth;
         private float[] _x = [];
         private int[] _features = [];
         private int[][] _candidates = [];
 
-        public Node[] Grow(ReadOnlySpan<float> rows, int rowCount, int width)
+        public Tree Grow(ReadOnlySpan<float> rows, int rowCount, int width)
         {
             // Features this tree may use (max_features < 1 draws a subset, without replacement, per tree).
             var all = new int[width];
@@ -461,8 +501,9 @@ public sealed class IsolationForest
             var index = new int[psi];
             for (int i = 0; i < psi; i++) index[i] = i;
             _nodes.Add(default);
+            _paths.Add(0);
             Build(0, index, 0);
-            return [.. _nodes];
+            return new Tree([.. _nodes], [.. _paths], _depth);
         }
 
         private int[] DrawSample(int rowCount)
@@ -489,9 +530,11 @@ public sealed class IsolationForest
         /// <summary>Fills node <paramref name="slot"/> with the subtree over the subsample rows in <paramref name="index"/>.</summary>
         private void Build(int slot, Span<int> index, int depth)
         {
-            if (depth >= heightLimit || index.Length <= 1 || !TrySplit(index, depth, out int feature, out double threshold))
+            if (depth >= heightLimit || index.Length <= 1 || !TrySplit(index, depth, out int feature, out float threshold))
             {
-                _nodes[slot] = new Node(-1, 0, depth + AveragePathLength(index.Length));
+                _nodes[slot] = new Node(0, slot, float.PositiveInfinity);
+                _paths[slot] = depth + AveragePathLength(index.Length);
+                _depth = Math.Max(_depth, depth);
                 return;
             }
 
@@ -515,13 +558,15 @@ public sealed class IsolationForest
             int left = _nodes.Count;
             _nodes.Add(default);
             _nodes.Add(default);
+            _paths.Add(0);
+            _paths.Add(0);
             _nodes[slot] = new Node(_features[feature], left, threshold);
             Build(left, index[..lo], depth + 1);
             Build(left + 1, index[lo..], depth + 1);
         }
 
         /// <summary>Random feature among those not constant in the node, threshold uniform in [min, max).</summary>
-        private bool TrySplit(Span<int> index, int depth, out int feature, out double threshold)
+        private bool TrySplit(Span<int> index, int depth, out int feature, out float threshold)
         {
             int[] candidates = _candidates[depth];
             for (int j = 0; j < candidates.Length; j++) candidates[j] = j;
@@ -543,9 +588,13 @@ public sealed class IsolationForest
                     candidates[pick] = candidates[--remaining];
                     continue;
                 }
-                threshold = min + (rng.NextDouble() * ((double)max - min));
+                double t = min + (rng.NextDouble() * ((double)max - min));
                 // Rounding may land on max, which would leave the right side empty.
-                if (threshold >= max) threshold = min;
+                if (t >= max) t = min;
+                // Store the largest float not above t: for float inputs "x <= threshold" then splits exactly as
+                // "x <= t" does, so nothing is lost by keeping 4-byte thresholds.
+                threshold = (float)t;
+                if (threshold > t) threshold = MathF.BitDecrement(threshold);
                 feature = f;
                 return true;
             }

@@ -16,10 +16,10 @@ namespace Xainomaly.Simulation;
 /// <item>UE kinds with their own mobility (cars on roads, train passengers on a straight track, pedestrians
 /// walking, waiting passengers standing indoors), penetration loss and target throughput.</item>
 /// <item>RSRP = EIRP per RE(band) − PL(d) − 20·log10(f) − penetration − shadowing, with UMa NLOS-like
-/// PL = 13.54 + 39.08·log10(d3D) and log-normal shadowing (5 dB per site + 3 dB per cell) that is AR(1) in
+/// PL = 13.54 + 39.08·log10(d3D) and log-normal shadowing (4 dB per site + 3 dB per cell) that is AR(1) in
 /// distance travelled (50 m decorrelation).</item>
 /// <item>Serving cell = strongest with 3 dB hysteresis; the five neighbours = the next strongest.</item>
-/// <item>RS-SINR = S / (N + ρ·Σ load·S_j + I_ext) with N = −174 dBm/Hz + 10·log10(15 kHz) + NF and a 40 dB
+/// <item>RS-SINR = S / (N + ρ·Σ load·S_j + I_ext) with N = −174 dBm/Hz + 10·log10(15 kHz) + NF and a 60 dB
 /// reference-signal isolation ρ, so that RS-SINR tracks RSRP as in valid.csv; RSRQ = −10·log10(12) −
 /// 10·log10(1 + (N + I)/S) − RSSI excess.</item>
 /// <item>PRB usage = background load (slow sine cycle) + the PRBs the attached UEs need; throughput =
@@ -116,7 +116,7 @@ public static class UeTrafficSimulator
         private readonly double[] _rsrp, _sLin, _bandLoadSum;
         private readonly int[] _order;
         private static readonly double Isolation = Math.Pow(10, -RsIsolationDb / 10);
-        private double _noise, _external, _rssiExcess, _t;
+        private double _noise, _external, _rssiExcess, _holeGain = 1;
         private readonly double[] _background;
         private double _backgroundTime = double.NaN;
 
@@ -421,12 +421,12 @@ public static class UeTrafficSimulator
             for (int c = 0; c < L.Cells; c++)
             {
                 _sLin[c] = double.IsNegativeInfinity(_rsrp[c]) ? 0 : Math.Pow(10, _rsrp[c] / 10);
-                _bandLoadSum[c % bands] += Utilisation(c, t) * _sLin[c];
+                _bandLoadSum[c % bands] += Utilisation(c) * _sLin[c];
             }
             _noise = Math.Pow(10, (ThermalPerReDbm + (indoor ? IndoorNoiseFigureDb : OutdoorNoiseFigureDb)) / 10);
             _external = anomaly == (int)UeAnomalyKind.Interference ? _noise * Math.Pow(10, severity / 10) : 0;
             _rssiExcess = (indoor ? IndoorRssiExcessDb : 0) + extraLoss;
-            _t = t;
+            _holeGain = Math.Pow(10, extraLoss / 10);
 
 
             var (sinr, rsrq) = Quality(serving);
@@ -437,11 +437,12 @@ public static class UeTrafficSimulator
             double demand = Math.Clamp(Math.Ceiling(ue.TargetTput / (Math.Max(se, 1e-3) * PrbBandwidthMHz)), 1, 0.25 * maxPrb);
             _attachedPrb[serving] += demand - ue.PrbDemand;
             ue.PrbDemand = demand;
-            double util = anomaly == (int)UeAnomalyKind.Congestion ? severity : Utilisation(serving, t);
+            double util = anomaly == (int)UeAnomalyKind.Congestion ? severity : Utilisation(serving);
             double prb = Math.Min(maxPrb, Math.Round(util * maxPrb));
             double share = 1 - (prb / maxPrb);
             double throughput = Math.Min(ue.TargetTput, UeBandwidthMHz * se * share);
 
+            cols.BeginRow();
             cols.Text(0, L.DuIds[serving / bands]);
             cols.Text(1, ts);
             cols.Text(2, L.CellNames[serving]);
@@ -473,18 +474,19 @@ public static class UeTrafficSimulator
         private (double Sinr, double Rsrq) Quality(int c)
         {
             int bands = _layout.Bands;
-            double interference = (Isolation * (_bandLoadSum[c % bands] - (Utilisation(c, _t) * _sLin[c]))) + _external;
+            double interference = (Isolation * (_bandLoadSum[c % bands] - (Utilisation(c) * _sLin[c]))) + _external;
             double sLin = Math.Max(_sLin[c], 1e-30);
             double noisePlus = _noise + Math.Max(interference, 0);
             double sinrDb = 10 * Math.Log10(sLin / noisePlus);
-            double rsrqDb = (-10 * Math.Log10(12)) - (10 * Math.Log10(1 + (noisePlus / sLin))) - _rssiExcess;
+            // In a coverage hole the RSSI keeps its level while RSRP falls, so RSRQ falls by the hole's depth on top of
+            // the value it had before (valid.csv: RSRQ −40.8 → −70.8 dB with RSRP −30 dB).
+            double rsrqDb = (-10 * Math.Log10(12)) - (10 * Math.Log10(1 + (noisePlus / (sLin * _holeGain)))) - _rssiExcess;
             return (sinrDb, rsrqDb);
         }
 
         /// <summary>Cell utilisation at the current report: background cycle plus the PRBs its attached UEs need, at most 0.99.</summary>
-        private double Utilisation(int cell, double t)
+        private double Utilisation(int cell)
         {
-            _ = t;
             return Math.Min(0.99, _background[cell] + (_attachedPrb[cell] / _layout.MaxPrb[cell % _layout.Bands]));
         }
 
@@ -565,9 +567,9 @@ public static class UeTrafficSimulator
 
         public void Text(int col, string v) => _text[col]![_rows] = v;
 
-        public void EndRow()
+        /// <summary>Makes room for one more row; growing only when a row is about to be written keeps an exact capacity exact.</summary>
+        public void BeginRow()
         {
-            _rows++;
             if (_rows < _capacity) return;
             _capacity *= 2;
             for (int i = 0; i < ColumnCount; i++)
@@ -576,6 +578,8 @@ public static class UeTrafficSimulator
                 if (_text[i] is not null) _text[i] = Resize(_text[i]!, _capacity);
             }
         }
+
+        public void EndRow() => _rows++;
 
         private static T[] Resize<T>(T[] a, int n)
         {

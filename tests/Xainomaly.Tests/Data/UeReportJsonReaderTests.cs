@@ -235,6 +235,19 @@ public sealed class UeReportJsonReaderTests
     }
 
     [Fact]
+    public void PrettyPrintedFilesAreReadAsOneDocument()
+    {
+        var array = $"[\n  {Report(1, "T", Ue())},\n  {Report(2, "U", Ue(), Ue())}\n]\n";
+        Assert.Equal(3, KpiTableReader.Read(Write(array)).RowCount);
+        var pretty = Report(3, "V", Ue(), Ue()).Replace("{\"ueMeasReport\":", "{\n  \"ueMeasReport\":\n") + "\n";
+        var t = KpiTableReader.Read(Write(pretty));
+        Assert.Equal(["3", "3"], t[UeSchema.DuId].Texts!);
+        var bad = $"[\n{Report(1, "T", Ue())},\n{Report(2, "U", Ue(neighbours: 4))}\n]";
+        var ex = Fails(bad, 3, "ueMeasReport.ueMeasReportList[0].neighbourCellList");
+        Assert.Contains("4 neighbour cells", ex.Message);
+    }
+
+    [Fact]
     public void GzipIsDetectedByContentNotName()
     {
         var path = Path.Combine(TestPaths.TempDir(), "reports.txt");

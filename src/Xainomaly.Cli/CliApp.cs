@@ -49,6 +49,9 @@ internal static class CliApp
             "measure how easily an attacker fools it, and harden it.");
         root.Subcommands.Add(InspectCommand.Create(host));
         root.Subcommands.Add(SimulateCommand.Create(host));
+        root.Subcommands.Add(TrainCommand.Create(host));
+        root.Subcommands.Add(EvaluateCommand.Create(host));
+        root.Subcommands.Add(ScoreCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
         return root;
     }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+
+using Xainomaly.Detection;
+
+namespace Xainomaly.Cli;
+
+/// <summary>The options of commands that train detectors (train, sweep, demo).</summary>
+internal sealed class TrainingOptions
+{
+    public Option<int?> Steps { get; } = new("--steps") { Description = "Optimiser steps (neural detectors; default 10,000 as the paper)." };
+
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Rows per mini-batch (default 64)." };
+
+    public Option<int?> LabelledPerBatch { get; } = new("--labelled-per-batch") { Description = "Labelled rows per mini-batch, B_l (default 16; the rest are unlabelled)." };
+
+    public Option<float?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default 1e-3)." };
+
+    public Option<float?> ContractiveWeight { get; } = new("--lambda-c") { Description = "Weight of the contractive (Jacobian) penalty, λ_c." };
+
+    public Option<float?> LabelWeight { get; } = new("--lambda") { Description = "Weight of the label loss, λ." };
+
+    public Option<string?> Score { get; } = new("--score") { Description = "Score of SS-DeepCAE: auto (head and reconstruction mixed, chosen on validation), head, paper (γ·RE + (1−γ)·‖z‖), reconstruction." };
+
+    public Option<int?> Trees { get; } = new("--trees") { Description = "Trees of the Isolation Forest (default 100)." };
+
+    public Option<double?> Contamination { get; } = new("--contamination") { Description = "Isolation Forest contamination in (0, 0.5]; default scikit-learn's 'auto'." };
+
+    public Option<double?> ValidationShare { get; } = new("--validation-share") { Description = "Share of the budget's labelled rows held back to choose τ and the score mix (default 0.25)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, Trees, Contamination, ValidationShare })
+            command.Options.Add(o);
+    }
+
+    public TrainerSettings Read(ParseResult parse) => new()
+    {
+        Steps = parse.GetValue(Steps),
+        BatchSize = parse.GetValue(BatchSize),
+        LabelledPerBatch = parse.GetValue(LabelledPerBatch),
+        LearningRate = parse.GetValue(LearningRate),
+        ContractiveWeight = parse.GetValue(ContractiveWeight),
+        LabelWeight = parse.GetValue(LabelWeight),
+        Score = parse.GetValue(Score),
+        Trees = parse.GetValue(Trees),
+        Contamination = parse.GetValue(Contamination),
+        ValidationShare = parse.GetValue(ValidationShare),
+    };
+
+    /// <summary>Parses a label budget: a positive number or "all" (null).</summary>
+    public static int? ParseBudget(string text)
+    {
+        if (string.Equals(text, "all", StringComparison.OrdinalIgnoreCase)) return null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k > 0) return k;
+        throw new UsageException($"--labels {text}: expected a positive number of labelled rows or 'all'.");
+    }
+}

@@ -1,0 +1,38 @@
+namespace Xainomaly.Detection;
+
+/// <summary>
+/// Hyper-parameters a user may set for any detector (each kind uses the ones that apply); null means the kind's
+/// default from the papers (SS-DeepCAE: Adam, learning rate 1e-3, batch 64, 10,000 steps, MSE).
+/// </summary>
+public sealed record TrainerSettings
+{
+    /// <summary>Optimiser steps (neural detectors).</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Rows per mini-batch.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Labelled rows per mini-batch (B_l); the rest of the batch is unlabelled (B_u).</summary>
+    public int? LabelledPerBatch { get; init; }
+
+    /// <summary>Learning rate.</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>Weight λ_c of the contractive (Jacobian) penalty.</summary>
+    public float? ContractiveWeight { get; init; }
+
+    /// <summary>Weight λ of the label loss.</summary>
+    public float? LabelWeight { get; init; }
+
+    /// <summary>How the detector scores: <c>auto</c> (chosen on validation), <c>paper</c>, <c>head</c>, <c>reconstruction</c>.</summary>
+    public string? Score { get; init; }
+
+    /// <summary>Trees (Isolation Forest).</summary>
+    public int? Trees { get; init; }
+
+    /// <summary>Contamination (Isolation Forest), null = scikit-learn's "auto".</summary>
+    public double? Contamination { get; init; }
+
+    /// <summary>Share of the budget's labelled rows held back to choose τ and the score mix (honest validation).</summary>
+    public double? ValidationShare { get; init; }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+
+using Xainomaly.Data;
+
+namespace Xainomaly.Detection;
+
+/// <summary>
+/// Trains any semi-supervised network and turns it into a detector with an honest label budget: a stratified share
+/// of the budget's labelled rows is held back (not trained on) and used alone to choose the score mix (γ or β) and
+/// the threshold τ; nothing outside the budget is ever read.
+/// </summary>
+public sealed class SemiSupervisedTrainer : IDetectorTrainer
+{
+    private readonly Func<NetworkFitRequest, IComponentScorer> _fit;
+    private readonly TrainerSettings _settings;
+
+    /// <summary>Creates a trainer for <paramref name="kind"/> whose network is fitted by <paramref name="fit"/>.</summary>
+    public SemiSupervisedTrainer(string kind, TrainerSettings settings, JsonObject hyperparameters, Func<NetworkFitRequest, IComponentScorer> fit)
+    {
+        Kind = kind;
+        _settings = settings;
+        _fit = fit;
+        Hyperparameters = hyperparameters;
+        Hyperparameters["score"] = ScoreMode;
+        Hyperparameters["validationShare"] = ValidationShare;
+    }
+
+    /// <inheritdoc />
+    public string Kind { get; }
+
+    /// <inheritdoc />
+    public JsonObject Hyperparameters { get; }
+
+    /// <summary>The score mode (auto, head, paper, reconstruction).</summary>
+    public string ScoreMode => _settings.Score ?? "auto";
+
+    /// <summary>Share of the labelled rows held back for the choices.</summary>
+    public double ValidationShare => _settings.ValidationShare ?? 0.25;
+
+    /// <inheritdoc />
+    public IAnomalyDetector Fit(TrainingData data, TrainingContext context)
+    {
+        data.Validate();
+        if (!ScoreMix.Modes.Contains(ScoreMode))
+            throw new ArgumentException($"--score {ScoreMode}: expected one of {string.Join(", ", ScoreMix.Modes)}.", "--score");
+        var labelled = data.LabelledRows();
+        var unlabelled = data.UnlabelledRows();
+        int[] train = labelled, validation = [];
+        var labelledY = new int[labelled.Length];
+        for (int i = 0; i < labelled.Length; i++) labelledY[i] = data.Labels[labelled[i]];
+        int positives = labelledY.Sum();
+        if (positives >= 2 && labelled.Length - positives >= 2 && ValidationShare > 0)
+        {
+            var split = DataSplits.StratifiedTrainTest(labelledY, ValidationShare, context.Seed ^ 0x5A17);
+            train = [.. split.Train.Select(i => labelled[i])];
+            validation = [.. split.Test.Select(i => labelled[i])];
+        }
+        // Validation rows are still good unlabelled rows for reconstruction.
+        var reconstructOnly = validation.Length == 0 ? unlabelled : [.. unlabelled, .. validation];
+        var network = _fit(new NetworkFitRequest(data, train, reconstructOnly, validation, _settings, context));
+
+        var scaleRows = unlabelled.Length > 0 ? unlabelled : Enumerable.Range(0, data.Count).ToArray();
+        var (reScale, zScale) = Scales(network, data, scaleRows);
+        var mode = ScoreMode;
+        if (mode is "head" or "auto" && !network.HasHead) mode = "reconstruction";
+        if (mode == "paper" && !network.HasLatent) mode = "reconstruction";
+
+        var selectRows = validation.Length > 0 ? validation : train;
+        context.Validation["selectionRows"] = selectRows.Length;
+        context.Validation["selectionOn"] = validation.Length > 0 ? "held-back labelled rows of the budget" : "training labels (too few labels to hold any back)";
+        if (selectRows.Length == 0 || !BothClasses(data, selectRows))
+        {
+            // No labels of both classes at all: τ flags the top 5 % of unlabelled rows.
+            var mix0 = new ScoreMix(mode, mode == "paper" ? 0.5f : 0f, reScale, zScale);
+            var all = ScoresOf(network, mix0, data, scaleRows);
+            double tau0 = ThresholdSelector.Quantile(all, 0.05);
+            context.Validation["thresholdRule"] = "top 5 % of unlabelled rows (no labels of both classes)";
+            context.Validation["threshold"] = tau0;
+            return new SemiSupervisedDetector(network, mix0, tau0);
+        }
+
+        var y = new int[selectRows.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = data.Labels[selectRows[i]];
+        var re = new float[selectRows.Length];
+        var z = new float[selectRows.Length];
+        var p = new float[selectRows.Length];
+        var sub = data.Select(selectRows);
+        network.ScoreComponents(sub.X, sub.Count, re, z, p);
+        float[] weights = mode switch
+        {
+            "paper" => [1f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0f],
+            "auto" => [0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f, 0.7f, 1f],
+            _ => [0f],
+        };
+        ScoreMix? best = null;
+        double bestUar = -1, bestTau = 0;
+        var s = new float[selectRows.Length];
+        foreach (var w in weights)
+        {
+            var mix = new ScoreMix(mode, w, reScale, zScale);
+            for (int i = 0; i < s.Length; i++) s[i] = mix.Combine(re[i], z[i], p[i]);
+            double tau = ThresholdSelector.MaximizeUar(s, y);
+            double uar = ThresholdSelector.UarAt(s, y, tau);
+            if (uar > bestUar + 1e-9)
+            {
+                best = mix;
+                bestUar = uar;
+                bestTau = tau;
+            }
+        }
+        context.Validation["scoreMode"] = best!.Mode;
+        context.Validation["scoreWeight"] = best.Weight;
+        context.Validation["threshold"] = bestTau;
+        context.Validation["thresholdRule"] = "max UAR on the selection rows";
+        context.Validation["uar"] = bestUar;
+        context.Validation["selectionPositives"] = y.Sum();
+        return new SemiSupervisedDetector(network, best, bestTau);
+    }
+
+    private static bool BothClasses(TrainingData data, int[] rows)
+    {
+        bool pos = false, neg = false;
+        foreach (var r in rows) { if (data.Labels[r] == 1) pos = true; else if (data.Labels[r] == 0) neg = true; }
+        return pos && neg;
+    }
+
+    private static float[] ScoresOf(IComponentScorer network, ScoreMix mix, TrainingData data, int[] rows)
+    {
+        var sub = data.Select(rows);
+        var det = new SemiSupervisedDetector(network, mix, 0);
+        var s = new float[rows.Length];
+        det.Score(sub.X, sub.Count, s);
+        return s;
+    }
+
+    /// <summary>99th percentiles of RE and ‖z‖ over (up to 20,000 of) the unlabelled rows; 1 where a part is absent.</summary>
+    private static (float Re, float Z) Scales(IComponentScorer network, TrainingData data, int[] rows)
+    {
+        var take = rows.Length > 20_000 ? rows[..20_000] : rows;
+        var sub = data.Select(take);
+        var re = new float[take.Length];
+        var z = new float[take.Length];
+        var p = new float[take.Length];
+        network.ScoreComponents(sub.X, sub.Count, re, z, p);
+        return (Percentile99(re), Percentile99(z));
+    }
+
+    private static float Percentile99(float[] values)
+    {
+        if (values.Length == 0) return 1;
+        var v = (float[])values.Clone();
+        Array.Sort(v);
+        float q = v[(int)Math.Floor(0.99 * (v.Length - 1))];
+        return q > 1e-12f ? q : 1;
+    }
+}

@@ -63,7 +63,7 @@ public static unsafe class Gemm
     {
         Check(a.Length, (long)m * k, b.Length, (long)n * k, c.Length, (long)m * n, m, k, n);
         if (m == 0 || n == 0) return;
-        if (KernelPath.UseAvx2 && m >= 4)
+        if (KernelPath.UseAvx2)
         {
             int len = k * n;
             float[] bt = t_transposed is { } buf && buf.Length >= len ? buf : (t_transposed = new float[Math.Max(len, 1024)]);

@@ -38,8 +38,8 @@ public sealed class SsDeepCaeNetwork
     private readonly Dense _head;
     private readonly Adam _adam;
     private readonly ConcurrentBag<Workspace> _pool = [];
+    private readonly JacobianScratch _jacobian;
     private Workspace? _train;
-    private float[] _u = [], _v = [], _t = [];
 
     /// <summary>Creates the network for rows of <paramref name="inputWidth"/> features, initialised from <see cref="SsDeepCaeOptions.Seed"/>.</summary>
     public SsDeepCaeNetwork(int inputWidth, SsDeepCaeOptions? options = null)
@@ -60,6 +60,7 @@ public sealed class SsDeepCaeNetwork
             _layers[l].AddTo(Parameters);
         }
         _head = new Dense(LatentWidth, 1, rng, WeightInit.GlorotUniform);
+        _jacobian = new JacobianScratch(inputWidth);
         _head.AddTo(Parameters);
         _adam = new Adam(Parameters, Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon) { MaxGradientNorm = Options.MaxGradientNorm };
     }
@@ -117,7 +118,6 @@ public sealed class SsDeepCaeNetwork
         if (labels.Length < n) throw new ArgumentException($"labels has {labels.Length} values for {n} rows.", nameof(labels));
         if (labelWeights.Length < n) throw new ArgumentException($"labelWeights has {labelWeights.Length} values for {n} rows.", nameof(labelWeights));
         Workspace ws = _train is { } w && w.Capacity >= n ? w : (_train = new Workspace(_dims, n));
-        EnsureJacobianBuffers(n);
         Forward(x, n, ws);
 
         // Output layer: reconstruction error and its gradient (2/N)(x̂ − x).
@@ -342,60 +342,99 @@ public sealed class SsDeepCaeNetwork
         if (_relu[l - 1]) Kernels.ReluBackward(dIn[..(n * fin)], input[..(n * fin)], dIn);
     }
 
-    // λ_c-term: builds Jᵢᵀ for all rows at once in forward mode (row (i, j) carries input direction j of
-    // sample i), then back-propagates d(scale·Σ‖J‖²) into W₁..W₃. Returns Σᵢ‖Jᵢ‖²_F.
-    private double ContractivePenalty(int n, Workspace ws, float scale)
+    // λ_c-term, per sample i with active sets A₁ (m₁ᵢ) and A₂ (m₂ᵢ):
+    //   Vᵢ = W₁[:, A₁]·W₂[A₁, :]   (d×32)        Tᵢ = Jᵢᵀ = Vᵢ[:, A₂]·W₃[A₂, :]   (d×16)
+    // and back-propagates d(scale·‖Tᵢ‖²) into W₁, W₂, W₃. Only active units enter the products (ReLU
+    // leaves about half of them inactive), which cuts the work about 2.4× against dense masked products;
+    // W₁ and W₂ gradients gather in transposed accumulators so every product writes whole rows.
+    // Returns Σᵢ‖Jᵢ‖²_F.
+    private unsafe double ContractivePenalty(int n, Workspace ws, float scale)
     {
         int d = InputWidth, h1 = _dims[1], h2 = _dims[2];
-        int rows = n * d;
-        float[] w0 = _layers[0].Weight.Data, w1 = _layers[1].Weight.Data, w2 = _layers[2].Weight.Data;
-        float[] a1 = ws.Act[1], a2 = ws.Act[2];
-        Span<float> u = _u.AsSpan(0, rows * h1), v = _v.AsSpan(0, rows * h2), t = _t.AsSpan(0, rows * LatentWidth);
-
-        // U[(i,j), :] = W₁[j, :] ⊙ m₁ᵢ
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<float> m1 = a1.AsSpan(i * h1, h1);
-            for (int j = 0; j < d; j++) Kernels.ReluBackward(w0.AsSpan(j * h1, h1), m1, u.Slice(((i * d) + j) * h1, h1));
-        }
-        // V = (U·W₂) ⊙ m₂ᵢ ; T = V·W₃
-        Gemm.Multiply(u, w1, v, rows, h1, h2);
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<float> m2 = a2.AsSpan(i * h2, h2);
-            for (int j = 0; j < d; j++)
-            {
-                Span<float> vr = v.Slice(((i * d) + j) * h2, h2);
-                Kernels.ReluBackward(vr, m2, vr);
-            }
-        }
-        Gemm.Multiply(v, w2, t, rows, h2, LatentWidth);
+        const int L = LatentWidth;
+        JacobianScratch js = _jacobian;
+        Array.Clear(js.GradW0T);
+        Array.Clear(js.GradW1T);
         double penalty = 0;
-        for (int i = 0; i < n; i++) penalty += TensorPrimitives.SumOfSquares(t.Slice(i * d * LatentWidth, d * LatentWidth));
-        if (scale == 0f) return penalty;
-
-        // dT = scale·T ; dW₃ += Vᵀ dT ; dV = (dT W₃ᵀ) ⊙ m₂ ; dW₂ += Uᵀ dV ; dU = dV W₂ᵀ ; dW₁[j] += Σᵢ dUᵢⱼ ⊙ m₁ᵢ
-        TensorPrimitives.Multiply(t, scale, t);
-        Gemm.MultiplyTransposeA(v, t, _layers[2].Weight.Grad, h2, rows, LatentWidth, accumulate: true);
-        Gemm.MultiplyTransposeB(t, w2, v, rows, LatentWidth, h2);
-        for (int i = 0; i < n; i++)
+        fixed (float* w0 = _layers[0].Weight.Data, w1 = _layers[1].Weight.Data, w2 = _layers[2].Weight.Data, gw2 = _layers[2].Weight.Grad)
+        fixed (float* act1 = ws.Act[1], act2 = ws.Act[2], v = js.V, t = js.T, tt = js.TT, dvt = js.DVT, u = js.U, gw0t = js.GradW0T, gw1t = js.GradW1T)
+        fixed (nint* pa = js.ARows, pb = js.BRows, pc = js.CRows)
+        fixed (int* off = js.Offsets, on1 = js.Active1, on2 = js.Active2)
         {
-            ReadOnlySpan<float> m2 = a2.AsSpan(i * h2, h2);
-            for (int j = 0; j < d; j++)
+            float** aRows = (float**)pa, bRows = (float**)pb, cRows = (float**)pc;
+            for (int i = 0; i < n; i++)
             {
-                Span<float> vr = v.Slice(((i * d) + j) * h2, h2);
-                Kernels.ReluBackward(vr, m2, vr);
+                float* m1 = act1 + (i * h1), m2 = act2 + (i * h2);
+                int k1 = 0, k2 = 0;
+                for (int p = 0; p < h1; p++) if (m1[p] > 0f) on1[k1++] = p;
+                for (int q = 0; q < h2; q++) if (m2[q] > 0f) on2[k2++] = q;
+                if (k1 == 0 || k2 == 0) continue; // Jᵢ = 0: no penalty, no gradient
+
+                // Vᵢ[j, :] = Σ_{p∈A₁} W₁[j, p] · W₂[p, :]
+                for (int j = 0; j < d; j++) { aRows[j] = w0 + (j * h1); cRows[j] = v + (j * h2); }
+                for (int r = 0; r < k1; r++) { off[r] = on1[r]; bRows[r] = w1 + (on1[r] * h2); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, d, k1, h2, false);
+                // Tᵢ[j, :] = Σ_{q∈A₂} Vᵢ[j, q] · W₃[q, :]
+                for (int j = 0; j < d; j++) { aRows[j] = v + (j * h2); cRows[j] = t + (j * L); }
+                for (int r = 0; r < k2; r++) { off[r] = on2[r]; bRows[r] = w2 + (on2[r] * L); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, d, k2, L, false);
+                var ti = new Span<float>(t, d * L);
+                penalty += TensorPrimitives.SumOfSquares(ti);
+                if (scale == 0f) continue;
+                TensorPrimitives.Multiply(ti, scale, ti); // now dTᵢ
+
+                // dW₃[q, :] += Σ_j Vᵢ[j, q] · dTᵢ[j, :]   (q ∈ A₂)
+                for (int r = 0; r < k2; r++) { aRows[r] = v + on2[r]; cRows[r] = gw2 + (on2[r] * L); }
+                for (int j = 0; j < d; j++) { off[j] = j * h2; bRows[j] = t + (j * L); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, k2, d, L, true);
+                // dVᵢᵀ[r, :] = Σ_k W₃[q_r, k] · dTᵢᵀ[k, :]   (compact rows r ↔ q_r ∈ A₂)
+                Gemm.Transpose(ti, new Span<float>(tt, d * L), d, L);
+                for (int r = 0; r < k2; r++) { aRows[r] = w2 + (on2[r] * L); cRows[r] = dvt + (r * d); }
+                for (int k = 0; k < L; k++) { off[k] = k; bRows[k] = tt + (k * d); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, k2, L, d, false);
+                // dW₂ᵀ[q_r, :] += Σ_j dVᵢᵀ[r, j] · Uᵢ[j, :]   with Uᵢ = W₁ masked by m₁ᵢ
+                for (int j = 0; j < d; j++)
+                    Kernels.ReluBackward(new ReadOnlySpan<float>(w0 + (j * h1), h1), new ReadOnlySpan<float>(m1, h1), new Span<float>(u + (j * h1), h1));
+                for (int r = 0; r < k2; r++) { aRows[r] = dvt + (r * d); cRows[r] = gw1t + (on2[r] * h1); }
+                for (int j = 0; j < d; j++) { off[j] = j; bRows[j] = u + (j * h1); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, k2, d, h1, true);
+                // dW₁ᵀ[p, :] += Σ_r W₂[p, q_r] · dVᵢᵀ[r, :]   (p ∈ A₁)
+                for (int r = 0; r < k1; r++) { aRows[r] = w1 + (on1[r] * h2); cRows[r] = gw0t + (on1[r] * d); }
+                for (int r = 0; r < k2; r++) { off[r] = on2[r]; bRows[r] = dvt + (r * d); }
+                Gemm.GatherMultiply(aRows, off, bRows, cRows, k1, k2, d, true);
             }
         }
-        Gemm.MultiplyTransposeA(u, v, _layers[1].Weight.Grad, h1, rows, h2, accumulate: true);
-        Gemm.MultiplyTransposeB(v, w1, u, rows, h2, h1);
-        float[] gw0 = _layers[0].Weight.Grad!;
-        for (int i = 0; i < n; i++)
+        if (scale != 0f)
         {
-            ReadOnlySpan<float> m1 = a1.AsSpan(i * h1, h1);
-            for (int j = 0; j < d; j++) Kernels.ReluBackward(u.Slice(((i * d) + j) * h1, h1), m1, gw0.AsSpan(j * h1, h1), accumulate: true);
+            float[] gw0 = _layers[0].Weight.Grad!, gw1 = _layers[1].Weight.Grad!;
+            for (int j = 0; j < d; j++)
+            {
+                for (int p = 0; p < h1; p++) gw0[(j * h1) + p] += js.GradW0T[(p * d) + j];
+            }
+            for (int p = 0; p < h1; p++)
+            {
+                for (int q = 0; q < h2; q++) gw1[(p * h2) + q] += js.GradW1T[(q * h1) + p];
+            }
         }
         return penalty;
+    }
+
+    // Per-sample buffers of the Jacobian penalty; sizes depend on d only.
+    private sealed class JacobianScratch(int d)
+    {
+        public float[] V { get; } = new float[d * 32];
+        public float[] T { get; } = new float[d * LatentWidth];
+        public float[] TT { get; } = new float[LatentWidth * d];
+        public float[] DVT { get; } = new float[32 * d];
+        public float[] U { get; } = new float[d * 64];
+        public float[] GradW0T { get; } = new float[64 * d];
+        public float[] GradW1T { get; } = new float[32 * 64];
+        public nint[] ARows { get; } = new nint[Math.Max(d, 64)];
+        public nint[] BRows { get; } = new nint[Math.Max(d, 64)];
+        public nint[] CRows { get; } = new nint[Math.Max(d, 64)];
+        public int[] Offsets { get; } = new int[Math.Max(d, 64)];
+        public int[] Active1 { get; } = new int[64];
+        public int[] Active2 { get; } = new int[32];
     }
 
     private void ScoreBlock(ReadOnlySpan<float> x, int n, Workspace ws, Span<float> re, Span<float> zn, Span<float> prob)
@@ -505,17 +544,6 @@ public sealed class SsDeepCaeNetwork
             if (ws.Capacity >= rows) return ws;
         }
         return new Workspace(_dims, Math.Max(rows, 1));
-    }
-
-    private void EnsureJacobianBuffers(int n)
-    {
-        int rows = n * InputWidth;
-        if (_u.Length < rows * _dims[1])
-        {
-            _u = new float[rows * _dims[1]];
-            _v = new float[rows * _dims[2]];
-            _t = new float[rows * LatentWidth];
-        }
     }
 
     private void CheckBatch(ReadOnlySpan<float> x, int n)

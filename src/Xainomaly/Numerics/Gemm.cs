@@ -14,9 +14,9 @@ namespace Xainomaly.Numerics;
 /// </summary>
 public static unsafe class Gemm
 {
-    // A·Bᵀ on the AVX2 path transposes B into this per-thread buffer and runs the A·B kernel: B is a
-    // small weight matrix in our use, so the transpose is cheap and the broadcast kernel is much
-    // faster than dot products with horizontal reductions.
+    // A·Bᵀ transposes B into this per-thread buffer and runs the A·B kernel: B is a small weight matrix
+    // in our use, so the transpose is cheap, and row-broadcast kernels are much faster than one dot
+    // product (with a horizontal reduction) per output element.
     [ThreadStatic] private static float[]? t_transposed;
 
     /// <summary>C[m×n] (+)= A[m×k] · B[k×n].</summary>
@@ -63,26 +63,17 @@ public static unsafe class Gemm
     {
         Check(a.Length, (long)m * k, b.Length, (long)n * k, c.Length, (long)m * n, m, k, n);
         if (m == 0 || n == 0) return;
+        int len = k * n;
+        float[] bt = t_transposed is { } buf && buf.Length >= len ? buf : (t_transposed = new float[Math.Max(len, 1024)]);
+        Transpose(b, bt, n, k);
         if (KernelPath.UseAvx2)
         {
-            int len = k * n;
-            float[] bt = t_transposed is { } buf && buf.Length >= len ? buf : (t_transposed = new float[Math.Max(len, 1024)]);
-            Transpose(b, bt, n, k);
             fixed (float* pa = a, pb = bt, pc = c)
                 Avx2Blocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
         }
         else
         {
-            for (int i = 0; i < m; i++)
-            {
-                ReadOnlySpan<float> ai = a.Slice(i * k, k);
-                Span<float> ci = c.Slice(i * n, n);
-                for (int j = 0; j < n; j++)
-                {
-                    float dot = TensorPrimitives.Dot(ai, b.Slice(j * k, k));
-                    ci[j] = accumulate ? ci[j] + dot : dot;
-                }
-            }
+            PortableMultiply(a, bt, c, m, k, n, accumulate);
         }
     }
 
@@ -124,6 +115,106 @@ public static unsafe class Gemm
             ReadOnlySpan<float> row = src.Slice(i * cols, cols);
             for (int j = 0; j < row.Length; j++) dst[(j * rows) + i] = row[j];
         }
+    }
+
+    /// <summary>
+    /// Gathered product for sparse structured work (e.g. ReLU-masked Jacobians): row r of C (+)=
+    /// Σ_p aRows[r][aOffsets[p]] · bRows[p][0..n). Rows of A, B and C are addressed through pointer tables,
+    /// so active-unit subsets need no copying. Callers pin the memory.
+    /// </summary>
+    internal static void GatherMultiply(float** aRows, int* aOffsets, float** bRows, float** cRows, int m, int k, int n, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (!KernelPath.UseAvx2)
+        {
+            for (int r = 0; r < m; r++)
+            {
+                var cr = new Span<float>(cRows[r], n);
+                if (!accumulate) cr.Clear();
+                float* ar = aRows[r];
+                for (int p = 0; p < k; p++)
+                {
+                    float s = ar[aOffsets[p]];
+                    if (s != 0f) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(bRows[p], n), s, cr, cr);
+                }
+            }
+            return;
+        }
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            float* a0 = aRows[i], a1 = aRows[i + 1], a2 = aRows[i + 2], a3 = aRows[i + 3];
+            float* c0 = cRows[i], c1 = cRows[i + 1], c2 = cRows[i + 2], c3 = cRows[i + 3];
+            int j = 0;
+            for (; j + 16 <= n; j += 16)
+            {
+                Vector256<float> x00 = Init8(c0 + j, null, accumulate), x01 = Init8(c0 + j + 8, null, accumulate);
+                Vector256<float> x10 = Init8(c1 + j, null, accumulate), x11 = Init8(c1 + j + 8, null, accumulate);
+                Vector256<float> x20 = Init8(c2 + j, null, accumulate), x21 = Init8(c2 + j + 8, null, accumulate);
+                Vector256<float> x30 = Init8(c3 + j, null, accumulate), x31 = Init8(c3 + j + 8, null, accumulate);
+                for (int p = 0; p < k; p++)
+                {
+                    float* b = bRows[p] + j;
+                    int off = aOffsets[p];
+                    Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
+                    Vector256<float> s = Vector256.Create(a0[off]);
+                    x00 = Fma.MultiplyAdd(s, b0, x00); x01 = Fma.MultiplyAdd(s, b1, x01);
+                    s = Vector256.Create(a1[off]);
+                    x10 = Fma.MultiplyAdd(s, b0, x10); x11 = Fma.MultiplyAdd(s, b1, x11);
+                    s = Vector256.Create(a2[off]);
+                    x20 = Fma.MultiplyAdd(s, b0, x20); x21 = Fma.MultiplyAdd(s, b1, x21);
+                    s = Vector256.Create(a3[off]);
+                    x30 = Fma.MultiplyAdd(s, b0, x30); x31 = Fma.MultiplyAdd(s, b1, x31);
+                }
+                Avx.Store(c0 + j, x00); Avx.Store(c0 + j + 8, x01);
+                Avx.Store(c1 + j, x10); Avx.Store(c1 + j + 8, x11);
+                Avx.Store(c2 + j, x20); Avx.Store(c2 + j + 8, x21);
+                Avx.Store(c3 + j, x30); Avx.Store(c3 + j + 8, x31);
+            }
+            for (; j + 4 <= n; j += 4)
+            {
+                Vector128<float> x0 = accumulate ? Sse.LoadVector128(c0 + j) : Vector128<float>.Zero;
+                Vector128<float> x1 = accumulate ? Sse.LoadVector128(c1 + j) : Vector128<float>.Zero;
+                Vector128<float> x2 = accumulate ? Sse.LoadVector128(c2 + j) : Vector128<float>.Zero;
+                Vector128<float> x3 = accumulate ? Sse.LoadVector128(c3 + j) : Vector128<float>.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    Vector128<float> b0 = Sse.LoadVector128(bRows[p] + j);
+                    int off = aOffsets[p];
+                    x0 = Fma.MultiplyAdd(Vector128.Create(a0[off]), b0, x0);
+                    x1 = Fma.MultiplyAdd(Vector128.Create(a1[off]), b0, x1);
+                    x2 = Fma.MultiplyAdd(Vector128.Create(a2[off]), b0, x2);
+                    x3 = Fma.MultiplyAdd(Vector128.Create(a3[off]), b0, x3);
+                }
+                Sse.Store(c0 + j, x0); Sse.Store(c1 + j, x1); Sse.Store(c2 + j, x2); Sse.Store(c3 + j, x3);
+            }
+            for (; j < n; j++)
+            {
+                GatherCell(a0, aOffsets, bRows, j, c0 + j, k, accumulate);
+                GatherCell(a1, aOffsets, bRows, j, c1 + j, k, accumulate);
+                GatherCell(a2, aOffsets, bRows, j, c2 + j, k, accumulate);
+                GatherCell(a3, aOffsets, bRows, j, c3 + j, k, accumulate);
+            }
+        }
+        for (; i < m; i++)
+        {
+            float* a0 = aRows[i], c0 = cRows[i];
+            int j = 0;
+            for (; j + 8 <= n; j += 8)
+            {
+                Vector256<float> x0 = Init8(c0 + j, null, accumulate);
+                for (int p = 0; p < k; p++) x0 = Fma.MultiplyAdd(Vector256.Create(a0[aOffsets[p]]), Avx.LoadVector256(bRows[p] + j), x0);
+                Avx.Store(c0 + j, x0);
+            }
+            for (; j < n; j++) GatherCell(a0, aOffsets, bRows, j, c0 + j, k, accumulate);
+        }
+    }
+
+    private static void GatherCell(float* a, int* aOffsets, float** bRows, int j, float* c, int k, bool accumulate)
+    {
+        float s = accumulate ? *c : 0f;
+        for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(a[aOffsets[p]], bRows[p][j], s);
+        *c = s;
     }
 
     private static void Check(int aLen, long aNeed, int bLen, long bNeed, int cLen, long cNeed, int m, int k, int n)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -9,7 +10,8 @@ namespace Xainomaly.Numerics;
 /// Dense float32 matrix products over row-major spans: C = A·B, C = A·Bᵀ, C = Aᵀ·B and the fused
 /// C = act(A·B + bias). With <c>accumulate</c> the product is added to C instead of overwriting it.
 /// On AVX2/FMA machines a register-blocked 4×16 kernel is used (with 8- and 4-wide and scalar tails);
-/// otherwise, or when <see cref="KernelPath.ForcePortable"/> is set, a portable TensorPrimitives path.
+/// otherwise, or when the portable path is forced (<see cref="KernelPath"/>), the same blocking with
+/// <see cref="System.Numerics.Vector{T}"/> and separate multiply and add.
 /// Spans may be longer than the shapes require; shorter spans raise <see cref="ArgumentException"/>.
 /// </summary>
 public static unsafe class Gemm
@@ -31,7 +33,8 @@ public static unsafe class Gemm
         }
         else
         {
-            PortableMultiply(a, b, c, m, k, n, accumulate);
+            fixed (float* pa = a, pb = b, pc = c)
+                PortableBlocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
         }
     }
 
@@ -48,13 +51,8 @@ public static unsafe class Gemm
         }
         else
         {
-            PortableMultiply(x, w, y, m, k, n, false);
-            for (int i = 0; i < m; i++)
-            {
-                Span<float> row = y.Slice(i * n, n);
-                TensorPrimitives.Add(row, bias[..n], row);
-                if (relu) TensorPrimitives.Max(row, 0f, row);
-            }
+            fixed (float* px = x, pw = w, pb = bias, py = y)
+                PortableBlocked(px, k, 1, pw, n, py, n, m, k, n, pb, false, relu);
         }
     }
 
@@ -73,7 +71,8 @@ public static unsafe class Gemm
         }
         else
         {
-            PortableMultiply(a, bt, c, m, k, n, accumulate);
+            fixed (float* pa = a, pb = bt, pc = c)
+                PortableBlocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
         }
     }
 
@@ -89,19 +88,8 @@ public static unsafe class Gemm
         }
         else
         {
-            if (!accumulate) c[..(m * n)].Clear();
-            for (int p = 0; p < k; p++)
-            {
-                ReadOnlySpan<float> bp = b.Slice(p * n, n);
-                ReadOnlySpan<float> ap = a.Slice(p * m, m);
-                for (int r = 0; r < m; r++)
-                {
-                    float s = ap[r];
-                    if (s == 0f) continue;
-                    Span<float> cr = c.Slice(r * n, n);
-                    TensorPrimitives.MultiplyAdd(bp, s, cr, cr);
-                }
-            }
+            fixed (float* pa = a, pb = b, pc = c)
+                PortableBlocked(pa, 1, m, pb, n, pc, n, m, k, n, null, accumulate, false);
         }
     }
 
@@ -127,15 +115,22 @@ public static unsafe class Gemm
         if (m == 0 || n == 0) return;
         if (!KernelPath.UseAvx2)
         {
+            int w = Vector<float>.Count;
             for (int r = 0; r < m; r++)
             {
-                var cr = new Span<float>(cRows[r], n);
-                if (!accumulate) cr.Clear();
-                float* ar = aRows[r];
-                for (int p = 0; p < k; p++)
+                float* ar = aRows[r], cr = cRows[r];
+                int j = 0;
+                for (; j + w <= n; j += w)
                 {
-                    float s = ar[aOffsets[p]];
-                    if (s != 0f) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(bRows[p], n), s, cr, cr);
+                    Vector<float> x0 = accumulate ? Vector.Load(cr + j) : Vector<float>.Zero;
+                    for (int p = 0; p < k; p++) x0 += new Vector<float>(ar[aOffsets[p]]) * Vector.Load(bRows[p] + j);
+                    Vector.Store(x0, cr + j);
+                }
+                for (; j < n; j++)
+                {
+                    float s = accumulate ? cr[j] : 0f;
+                    for (int p = 0; p < k; p++) s += ar[aOffsets[p]] * bRows[p][j];
+                    cr[j] = s;
                 }
             }
             return;
@@ -225,21 +220,69 @@ public static unsafe class Gemm
         if (cLen < cNeed) throw new ArgumentException($"C has {cLen} elements, the shape (m={m}, n={n}) needs {cNeed}.");
     }
 
-    private static void PortableMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate)
+    // The portable kernel: the same 4-row register blocking with Vector<T> (any width) and separate
+    // multiply and add, so it runs unchanged on machines without FMA (and on ARM).
+    private static void PortableBlocked(float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, int m, int k, int n, float* bias, bool accumulate, bool relu)
     {
-        for (int i = 0; i < m; i++)
+        int w = Vector<float>.Count;
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
         {
-            Span<float> ci = c.Slice(i * n, n);
-            if (!accumulate) ci.Clear();
-            ReadOnlySpan<float> ai = a.Slice(i * k, k);
-            for (int p = 0; p < k; p++)
+            float* a0 = a + ((nint)i * ars), a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+            float* c0 = c + ((nint)i * ldc), c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            int j = 0;
+            for (; j + w <= n; j += w)
             {
-                float s = ai[p];
-                // ReLU activations are about half zeros: skipping them halves the work for free.
-                if (s == 0f) continue;
-                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), s, ci, ci);
+                Vector<float> init = bias != null ? Vector.Load(bias + j) : Vector<float>.Zero;
+                Vector<float> x0 = accumulate ? Vector.Load(c0 + j) : init, x1 = accumulate ? Vector.Load(c1 + j) : init;
+                Vector<float> x2 = accumulate ? Vector.Load(c2 + j) : init, x3 = accumulate ? Vector.Load(c3 + j) : init;
+                float* bp = b + j;
+                nint off = 0;
+                for (int p = 0; p < k; p++, off += aks, bp += ldb)
+                {
+                    Vector<float> bv = Vector.Load(bp);
+                    x0 += new Vector<float>(a0[off]) * bv;
+                    x1 += new Vector<float>(a1[off]) * bv;
+                    x2 += new Vector<float>(a2[off]) * bv;
+                    x3 += new Vector<float>(a3[off]) * bv;
+                }
+                if (relu)
+                {
+                    x0 = Vector.Max(x0, Vector<float>.Zero); x1 = Vector.Max(x1, Vector<float>.Zero);
+                    x2 = Vector.Max(x2, Vector<float>.Zero); x3 = Vector.Max(x3, Vector<float>.Zero);
+                }
+                Vector.Store(x0, c0 + j); Vector.Store(x1, c1 + j); Vector.Store(x2, c2 + j); Vector.Store(x3, c3 + j);
+            }
+            for (; j < n; j++)
+            {
+                PortableCell(a0, aks, b + j, ldb, c0 + j, k, bias == null ? null : bias + j, accumulate, relu);
+                PortableCell(a1, aks, b + j, ldb, c1 + j, k, bias == null ? null : bias + j, accumulate, relu);
+                PortableCell(a2, aks, b + j, ldb, c2 + j, k, bias == null ? null : bias + j, accumulate, relu);
+                PortableCell(a3, aks, b + j, ldb, c3 + j, k, bias == null ? null : bias + j, accumulate, relu);
             }
         }
+        for (; i < m; i++)
+        {
+            float* ai = a + ((nint)i * ars), ci = c + ((nint)i * ldc);
+            int j = 0;
+            for (; j + w <= n; j += w)
+            {
+                Vector<float> x0 = accumulate ? Vector.Load(ci + j) : bias != null ? Vector.Load(bias + j) : Vector<float>.Zero;
+                float* bp = b + j;
+                nint off = 0;
+                for (int p = 0; p < k; p++, off += aks, bp += ldb) x0 += new Vector<float>(ai[off]) * Vector.Load(bp);
+                Vector.Store(relu ? Vector.Max(x0, Vector<float>.Zero) : x0, ci + j);
+            }
+            for (; j < n; j++) PortableCell(ai, aks, b + j, ldb, ci + j, k, bias == null ? null : bias + j, accumulate, relu);
+        }
+    }
+
+    private static void PortableCell(float* a, int aks, float* b, int ldb, float* c, int k, float* bias, bool accumulate, bool relu)
+    {
+        float s = accumulate ? *c : bias != null ? *bias : 0f;
+        nint off = 0;
+        for (int p = 0; p < k; p++, off += aks, b += ldb) s += a[off] * *b;
+        *c = relu ? MathF.Max(s, 0f) : s;
     }
 
     // A element (r, p) lives at a[r*ars + p*aks]: (ars, aks) = (k, 1) for A, (1, m) for Aᵀ.

@@ -7,6 +7,8 @@ namespace Xainomaly.Bench;
 /// <summary>Loading the shipped UE data: valid.csv (9,830 × 33) and ue.json.gz (59,610 UE records).</summary>
 [ShortRunJob]
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ReadBenchmarks
 {
     private string _validCsv = "";

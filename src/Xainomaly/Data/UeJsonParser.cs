@@ -280,12 +280,12 @@ internal ref struct UeJsonParser
             int code;
             string? key = null;
             int len = r.HasValueSequence || r.ValueSpan.Length > name.Length ? -1 : r.CopyString(name);
-            if (len >= 0 ? !lookup.TryGetValue(name[..len], out code) : !FlatCodes.TryGetValue(key = r.GetString()!, out code))
+            // The dictionary's own key string is the name as written (both namings are keys), so no string is made per field.
+            if (len >= 0 ? !lookup.TryGetValue(name[..len], out key, out code) : !FlatCodes.TryGetValue(key = r.GetString()!, out code))
             {
                 r.Skip();
                 continue;
             }
-            key ??= new string(name[..len]);
             r.Read();
             if (code == LabelCode)
             {
@@ -295,6 +295,10 @@ internal ref struct UeJsonParser
             else if (code == KindCode)
             {
                 _b.RowKind = r.TokenType == JsonTokenType.Null ? "" : Str(ref r, key);
+            }
+            else if (seen[code >= 0 ? code : UeRowBuilder.NumericCount - 1 - code])
+            {
+                throw Fail(ref r, key, "the field appears twice in this row (perhaps under both namings)");
             }
             else if (code >= 0)
             {

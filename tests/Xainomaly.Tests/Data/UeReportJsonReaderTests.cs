@@ -136,6 +136,17 @@ public sealed class UeReportJsonReaderTests
     }
 
     [Fact]
+    public void FlatRowWithAFieldUnderBothNamingsIsAnError()
+    {
+        var csv = KpiCsvReader.Read(TestPaths.Data("valid.csv")).SelectRows([0]);
+        var fields = csv.Columns.Select(c => $"\"{c.Name}\":" + (c.IsNumeric ? c.FormatValue(0) : $"\"{c.Texts![0]}\""));
+        var json = "{" + string.Join(",", fields) + ",\"RF.serving.RSRP\":-80}";
+        var ex = Assert.Throws<DataFormatException>(() => UeReportJsonReader.ParseFlatRows(json, "svc"));
+        Assert.Equal("RF.serving.RSRP", ex.Column);
+        Assert.Contains("twice", ex.Message);
+    }
+
+    [Fact]
     public void OptionsApplyToJson()
     {
         var t = UeReportJsonReader.ParseReports(Report(1, "T", Ue(), Ue("Car-2")), "mem",

@@ -4,7 +4,7 @@ namespace Xainomaly.Detection;
 public static class DetectorTrainers
 {
     /// <summary>The kinds that can be trained, in the order the papers list them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [IsolationForestDetector.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [SsDeepCae.KindName, IsolationForestDetector.KindName];
 
     /// <summary>A trainer for <paramref name="kind"/>; an unknown kind is an <see cref="ArgumentException"/> naming the known ones.</summary>
     public static IDetectorTrainer Create(string kind, TrainerSettings? settings = null)
@@ -12,6 +12,7 @@ public static class DetectorTrainers
         settings ??= new TrainerSettings();
         return kind switch
         {
+            SsDeepCae.KindName => new SemiSupervisedTrainer(kind, settings, SsDeepCae.Hyperparameters(settings), SsDeepCae.Fit),
             IsolationForestDetector.KindName => new IsolationForestTrainer(new IsolationForestOptions
             {
                 TreeCount = settings.Trees ?? 100,

@@ -26,7 +26,19 @@ public static class DetectionExperiment
             pool = Enumerable.Range(0, table.RowCount).ToArray();
             test = [];
         }
-        var budget = DataSplits.LabelBudget(pool, labels, options.LabelBudget, options.Seed);
+        LabelBudgetSplit budget;
+        if (options.LabelledRows is { } given)
+        {
+            var inPool = new HashSet<int>(pool);
+            foreach (var r in given)
+                if (!inPool.Contains(r)) throw new ArgumentException($"Labelled row {r} is not in the training pool (it is in the test split or out of range).");
+            var chosen = new HashSet<int>(given);
+            budget = new LabelBudgetSplit([.. chosen.Order()], [.. pool.Where(r => !chosen.Contains(r))]);
+        }
+        else
+        {
+            budget = DataSplits.LabelBudget(pool, labels, options.LabelBudget, options.Seed);
+        }
         var poolTable = table.SelectRows(pool);
         var preprocessor = Preprocessor.Fit(poolTable, options.Preprocessing);
 

@@ -17,6 +17,12 @@ public sealed record ExperimentOptions
     /// <summary>Labelled rows of the training pool the run may see; null = all.</summary>
     public int? LabelBudget { get; init; }
 
+    /// <summary>
+    /// The labelled rows themselves (table row indices inside the training pool), when a user has labelled a given
+    /// subset; overrides the stratified draw of <see cref="LabelBudget"/> rows.
+    /// </summary>
+    public IReadOnlyList<int>? LabelledRows { get; init; }
+
     /// <summary>Seed of the label budget draw and of training.</summary>
     public long Seed { get; init; } = 42;
 
@@ -33,5 +39,5 @@ public sealed record ExperimentOptions
     public string? DataSha256 { get; init; }
 
     /// <summary>The budget as text: a number or "all".</summary>
-    public string BudgetName => LabelBudget is { } k ? k.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all";
+    public string BudgetName => LabelledRows is { } rows ? rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) : LabelBudget is { } k ? k.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all";
 }

@@ -52,6 +52,7 @@ internal static class CliApp
         root.Subcommands.Add(TrainCommand.Create(host));
         root.Subcommands.Add(EvaluateCommand.Create(host));
         root.Subcommands.Add(ScoreCommand.Create(host));
+        root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
         return root;
     }

@@ -205,6 +205,41 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Safe form of the gathered product over arrays, with rows given as start indices: row r of C (at
+    /// cRowStarts[r]) (+)= Σ_p a[aRowStarts[r] + aOffsets[p]] · b[bRowStarts[p] .. + n).
+    /// </summary>
+    internal static void GatherMultiply(float[] a, int[] aRowStarts, int[] aOffsets, float[] b, int[] bRowStarts, float[] c, int[] cRowStarts, int m, int k, int n, bool accumulate)
+    {
+        for (int r = 0; r < m; r++)
+        {
+            if (cRowStarts[r] < 0 || cRowStarts[r] + n > c.Length) throw new ArgumentOutOfRangeException(nameof(cRowStarts), $"Row {r} of C is outside the array.");
+            for (int p = 0; p < k; p++)
+            {
+                if ((uint)(aRowStarts[r] + aOffsets[p]) >= (uint)a.Length) throw new ArgumentOutOfRangeException(nameof(aOffsets), $"Element ({r}, {p}) of A is outside the array.");
+            }
+        }
+        for (int p = 0; p < k; p++)
+        {
+            if (bRowStarts[p] < 0 || bRowStarts[p] + n > b.Length) throw new ArgumentOutOfRangeException(nameof(bRowStarts), $"Row {p} of B is outside the array.");
+        }
+        var aRows = new nint[m];
+        var bRows = new nint[k];
+        var cRows = new nint[m];
+        fixed (float* pa = a, pb = b, pc = c)
+        fixed (int* po = aOffsets)
+        fixed (nint* ar = aRows, br = bRows, cr = cRows)
+        {
+            for (int r = 0; r < m; r++)
+            {
+                ar[r] = (nint)(pa + aRowStarts[r]);
+                cr[r] = (nint)(pc + cRowStarts[r]);
+            }
+            for (int p = 0; p < k; p++) br[p] = (nint)(pb + bRowStarts[p]);
+            GatherMultiply((float**)ar, po, (float**)br, (float**)cr, m, k, n, accumulate);
+        }
+    }
+
     private static void GatherCell(float* a, int* aOffsets, float** bRows, int j, float* c, int k, bool accumulate)
     {
         float s = accumulate ? *c : 0f;

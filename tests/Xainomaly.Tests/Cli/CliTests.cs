@@ -20,7 +20,7 @@ public sealed class CliTests
     {
         var r = CliRunner.Run("--help");
         Assert.Equal(0, r.ExitCode);
-        foreach (var name in new[] { "inspect", "simulate", "demo" }) Assert.Contains(name, r.Stdout);
+        foreach (var name in new[] { "inspect", "simulate", "train", "evaluate", "score", "sweep", "demo" }) Assert.Contains(name, r.Stdout);
     }
 
     [Theory]
@@ -154,5 +154,88 @@ public sealed class CliTests
         var r = CliRunner.Run("demo", "--quick", "--data", TestPaths.Data("valid.csv"), "--out", TestPaths.TempDir(), "--json");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(9830, r.Json().GetProperty("data").GetProperty("rows").GetInt32());
+    }
+}
+
+public sealed class CliDetectionTests
+{
+    private static readonly Lazy<string> SimulatedCsv = new(() =>
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "sim.csv");
+        Assert.Equal(0, CliRunner.Run("simulate", "--ues", "8", "--seconds", "30", "--seed", "2", "--out", path).ExitCode);
+        return path;
+    });
+
+    [Theory]
+    [InlineData("ss-deepcae")]
+    [InlineData("iforest")]
+    public void TrainEvaluateScoreRoundTrip(string kind)
+    {
+        var dir = TestPaths.TempDir();
+        var model = Path.Combine(dir, "model.bin");
+        var t = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", kind, "--labels", "100", "--steps", "300", "--seed", "1", "--out", model, "--json");
+        Assert.True(t.ExitCode == 0, t.Stderr);
+        var train = t.Json();
+        Assert.Equal(kind, train.GetProperty("kind").GetString());
+        Assert.True(train.GetProperty("test").GetProperty("rocAuc").GetDouble() > 0.6);
+
+        var e = CliRunner.Run("evaluate", "--model", model, "--data", SimulatedCsv.Value, "--json");
+        Assert.True(e.ExitCode == 0, e.Stderr);
+        Assert.InRange(e.Json().GetProperty("uar").GetDouble(), 0.5, 1.0);
+
+        var scores = Path.Combine(dir, "scores.csv");
+        var s = CliRunner.Run("score", "--model", model, "--data", SimulatedCsv.Value, "--out", scores, "--json");
+        Assert.True(s.ExitCode == 0, s.Stderr);
+        var lines = File.ReadAllLines(scores);
+        Assert.Equal(s.Json().GetProperty("rows").GetInt32() + 1, lines.Length);
+        Assert.Contains("score", lines[0]);
+        if (kind == "ss-deepcae") Assert.Contains("latent_norm", lines[0]);
+    }
+
+    [Fact]
+    public void UnknownModelKindIsAUsageError()
+    {
+        var r = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "random-forest", "--out", Path.Combine(TestPaths.TempDir(), "m"));
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("ss-deepcae", r.Stderr);
+    }
+
+    [Fact]
+    public void BadBudgetIsAUsageError()
+    {
+        var r = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "iforest", "--labels", "some", "--out", Path.Combine(TestPaths.TempDir(), "m"));
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+    }
+
+    [Fact]
+    public void ForeignModelFileIsBadInput()
+    {
+        var r = CliRunner.Run("evaluate", "--model", SimulatedCsv.Value, "--data", SimulatedCsv.Value, "--json");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("not a Xainomaly model file", r.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void TrainingWithoutLabelsIsBadInput()
+    {
+        var r = CliRunner.Run("train", "--data", TestPaths.Data("ue.json.gz"), "--model", "iforest", "--out", Path.Combine(TestPaths.TempDir(), "m"));
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+    }
+
+    [Fact]
+    public void SweepWritesTablesAndResumes()
+    {
+        var dir = TestPaths.TempDir();
+        string[] args = ["sweep", "--data", SimulatedCsv.Value, "--models", "ss-deepcae,iforest", "--labels", "100,all", "--seeds", "2", "--steps", "100", "--out", dir, "--json"];
+        var first = CliRunner.Run(args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var cells = first.Json().GetProperty("cells");
+        Assert.Equal(4, cells.GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(dir, "table.md")));
+        Assert.Contains("ss-deepcae (paper)", File.ReadAllText(Path.Combine(dir, "table.md")));
+        Assert.Equal(8, Directory.GetFiles(Path.Combine(dir, "runs"), "*.json").Length);
+        var second = CliRunner.Run(args);
+        Assert.Contains("8 of 8 runs reused", second.Stderr);
+        Assert.Equal(first.Json().GetProperty("cells").ToString(), second.Json().GetProperty("cells").ToString());
     }
 }

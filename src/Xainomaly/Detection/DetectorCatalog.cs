@@ -6,6 +6,10 @@ public static class DetectorCatalog
     private static readonly Dictionary<string, Func<BinaryReader, IAnomalyDetector>> Readers = new(StringComparer.Ordinal)
     {
         [IsolationForestDetector.KindName] = IsolationForestDetector.Read,
+        [VanillaAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, VanillaAutoencoder.Read),
+        [DeepAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, DeepAutoencoder.Read),
+        [SemiSupervisedVae.KindName] = r => SemiSupervisedDetector.Read(r, SemiSupervisedVae.Read),
+        [MlpClassifier.KindName] = r => SemiSupervisedDetector.Read(r, MlpClassifier.Read),
     };
 
     /// <summary>Kinds that can be read.</summary>

@@ -157,7 +157,7 @@ public sealed class MlpClassifier : IComponentScorer
                     for (int p = 0; p < _parameters.Count; p++) best[p] = (float[])_parameters[p].Data.Clone();
                 }
             }
-            context.History.Add(new TrainingProgress(step, total, sum / count, vLoss, vAcc, "epoch"));
+            context.History.Add(new TrainingProgress(step, total, sum / count, vLoss, vAcc));
             if (early && epoch - BestEpoch >= Options.Patience) break;
         }
         EpochsTrained = epoch;

@@ -7,6 +7,10 @@ public static class DetectorCatalog
     {
         [IsolationForestDetector.KindName] = IsolationForestDetector.Read,
         [SsDeepCae.KindName] = r => SemiSupervisedDetector.Read(r, SsDeepCae.Read),
+        [VanillaAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, VanillaAutoencoder.Read),
+        [DeepAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, DeepAutoencoder.Read),
+        [SemiSupervisedVae.KindName] = r => SemiSupervisedDetector.Read(r, SemiSupervisedVae.Read),
+        [MlpClassifier.KindName] = r => SemiSupervisedDetector.Read(r, MlpClassifier.Read),
     };
 
     /// <summary>Kinds that can be read.</summary>

@@ -4,7 +4,7 @@ namespace Xainomaly.Detection;
 public static class DetectorTrainers
 {
     /// <summary>The kinds that can be trained, in the order the papers list them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [SsDeepCae.KindName, IsolationForestDetector.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [SsDeepCae.KindName, VanillaAutoencoder.KindName, SemiSupervisedVae.KindName, DeepAutoencoder.KindName, MlpClassifier.KindName, IsolationForestDetector.KindName];
 
     /// <summary>A trainer for <paramref name="kind"/>; an unknown kind is an <see cref="ArgumentException"/> naming the known ones.</summary>
     public static IDetectorTrainer Create(string kind, TrainerSettings? settings = null)
@@ -18,6 +18,10 @@ public static class DetectorTrainers
                 TreeCount = settings.Trees ?? 100,
                 Contamination = settings.Contamination,
             }),
+            VanillaAutoencoder.KindName => new SemiSupervisedTrainer(kind, settings, VanillaAutoencoder.Hyperparameters(settings), VanillaAutoencoder.Fit),
+            DeepAutoencoder.KindName => new SemiSupervisedTrainer(kind, settings, DeepAutoencoder.Hyperparameters(settings), DeepAutoencoder.Fit),
+            SemiSupervisedVae.KindName => new SemiSupervisedTrainer(kind, settings, SemiSupervisedVae.Hyperparameters(settings), SemiSupervisedVae.Fit),
+            MlpClassifier.KindName => new SemiSupervisedTrainer(kind, settings, MlpClassifier.Hyperparameters(settings), MlpClassifier.Fit),
             _ => throw new ArgumentException($"Unknown detector '{kind}'; expected one of {string.Join(", ", Kinds)}.", nameof(kind)),
         };
     }

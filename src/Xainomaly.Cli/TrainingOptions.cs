@@ -20,7 +20,7 @@ internal sealed class TrainingOptions
 
     public Option<float?> LabelWeight { get; } = new("--lambda") { Description = "Weight of the label loss, λ." };
 
-    public Option<string?> Score { get; } = new("--score") { Description = "Score of SS-DeepCAE: auto (head and reconstruction mixed, chosen on validation), head, paper (γ·RE + (1−γ)·‖z‖), reconstruction." };
+    public Option<string?> Score { get; } = new("--score") { Description = "Score of the neural detectors: auto (head probability and reconstruction error mixed, chosen on held-back budget labels; default), head, reconstruction, or paper (each model's score in the paper: γ·RE + (1−γ)·‖z‖ for SS-DeepCAE, RE for the autoencoder baselines)." };
 
     public Option<int?> Trees { get; } = new("--trees") { Description = "Trees of the Isolation Forest (default 100)." };
 

@@ -10,6 +10,9 @@ public static class DetectorTrainers
     public static IDetectorTrainer Create(string kind, TrainerSettings? settings = null)
     {
         settings ??= new TrainerSettings();
+        // "paper" means each model's own score in the paper: γ·RE + (1−γ)·‖z‖ for SS-DeepCAE, the reconstruction
+        // error for the autoencoder baselines (the MLP, which reconstructs nothing, keeps its head).
+        if (settings.Score == "paper" && kind != SsDeepCae.KindName) settings = settings with { Score = "reconstruction" };
         return kind switch
         {
             SsDeepCae.KindName => new SemiSupervisedTrainer(kind, settings, SsDeepCae.Hyperparameters(settings), SsDeepCae.Fit),

@@ -65,7 +65,7 @@ internal static class CliApp
             ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message },
             ["exitCode"] = exitCode,
         };
-        stdout.WriteLine(node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        stdout.WriteLine(node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     /// <summary>Runs a command body, turning the product's exceptions into one-line messages and exit codes.</summary>

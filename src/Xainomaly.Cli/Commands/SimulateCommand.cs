@@ -18,17 +18,27 @@ internal static class SimulateCommand
         var rate = new Option<double?>("--anomaly-rate") { Description = "Share of records inside anomaly episodes (default 0.25, like valid.csv)." };
         var kinds = new Option<string[]>("--anomaly-kinds") { Description = "Anomaly kinds to inject: coverage-hole, interference, congestion, cell-outage (default: all).", AllowMultipleArgumentsPerToken = true };
         var reportMs = new Option<int?>("--report-ms") { Description = "Report interval in milliseconds (a multiple of 10; default 80)." };
+        var episode = new Option<double?>("--episode-seconds") { Description = "Mean length of an anomaly episode in seconds (default 2)." };
+        var sites = new Option<int?>("--sites") { Description = "Sites (= DUs) on the hexagonal grid (default 13)." };
+        var bands = new Option<string[]>("--bands") { Description = "Carriers per site among B2, B13, N77 (default all three).", AllowMultipleArgumentsPerToken = true };
+        var isd = new Option<double?>("--isd") { Description = "Inter-site distance in metres (default 800)." };
+        var start = new Option<DateTime?>("--start") { Description = "First report time, e.g. 2021-06-25T11:42:33.685 (default valid.csv's start)." };
         var seed = CliHost.SeedOption(7);
         var output = new Option<string>("--out") { Description = "Output file: .csv, .jsonl (UE report JSON lines), optionally .gz.", Required = true };
         var json = CliHost.JsonOption();
         var command = new Command("simulate", "Generate realistic KPI data with labelled anomalies of named kinds. Same seed, same bytes.");
-        foreach (var o in new Option[] { scenario, ues, seconds, rate, kinds, reportMs, seed, output, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { scenario, ues, seconds, rate, kinds, reportMs, episode, sites, bands, isd, start, seed, output, json }) command.Options.Add(o);
         host.SetAction(command, json, (parse, console) =>
         {
             var path = parse.GetValue(output)!;
             var options = new UeTrafficOptions { Ues = parse.GetValue(ues), Seconds = parse.GetValue(seconds), Seed = parse.GetValue(seed) };
             if (parse.GetValue(rate) is { } r) options = options with { AnomalyRate = r };
             if (parse.GetValue(reportMs) is { } ms) options = options with { ReportInterval = TimeSpan.FromMilliseconds(ms) };
+            if (parse.GetValue(episode) is { } ep) options = options with { EpisodeSeconds = ep };
+            if (parse.GetValue(sites) is { } st) options = options with { Sites = st };
+            if (parse.GetValue(bands) is { Length: > 0 } bs) options = options with { Bands = [.. bs.SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
+            if (parse.GetValue(isd) is { } d) options = options with { InterSiteDistance = d };
+            if (parse.GetValue(start) is { } t0) options = options with { StartTime = DateTime.SpecifyKind(t0, DateTimeKind.Unspecified) };
             if (parse.GetValue(kinds) is { Length: > 0 } names) options = options with { AnomalyKinds = ParseKinds(names) };
             var table = Run(options, path, console);
             var labels = table.Labels();

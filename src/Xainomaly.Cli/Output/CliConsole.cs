@@ -11,7 +11,7 @@ namespace Xainomaly.Cli.Output;
 /// </summary>
 internal sealed class CliConsole
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public CliConsole(TextWriter stdout, TextWriter stderr, bool json)
     {

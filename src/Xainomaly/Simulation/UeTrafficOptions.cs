@@ -21,7 +21,7 @@ public sealed record UeTrafficOptions
     public double Seconds { get; init; } = 60;
 
     /// <summary>
-    /// Mean time between two reports of one UE (<c>--report-interval</c>), a multiple of the 10 ms report clock.
+    /// Mean time between two reports of one UE (<c>--report-ms</c>), a multiple of the 10 ms report clock.
     /// valid.csv has about 490 reports per UE in 41.3 s (83 ms) with geometrically distributed gaps; 80 ms is the default.
     /// </summary>
     public TimeSpan ReportInterval { get; init; } = TimeSpan.FromMilliseconds(80);
@@ -60,9 +60,9 @@ public sealed record UeTrafficOptions
         if (!(Seconds > 0) || double.IsInfinity(Seconds)) throw new ArgumentException($"--seconds must be a positive number (got {Seconds}).", nameof(Seconds));
         long ticks = ReportInterval.Ticks;
         if (ticks <= 0 || ticks % TimeSpan.FromMilliseconds(10).Ticks != 0)
-            throw new ArgumentException($"--report-interval must be a positive multiple of 10 ms (got {ReportInterval.TotalMilliseconds} ms).", nameof(ReportInterval));
+            throw new ArgumentException($"--report-ms must be a positive multiple of 10 ms (got {ReportInterval.TotalMilliseconds} ms).", nameof(ReportInterval));
         if (ReportInterval.TotalSeconds > Seconds)
-            throw new ArgumentException($"--report-interval ({ReportInterval.TotalMilliseconds} ms) must not exceed --seconds ({Seconds} s).", nameof(ReportInterval));
+            throw new ArgumentException($"--report-ms ({ReportInterval.TotalMilliseconds} ms) must not exceed --seconds ({Seconds} s).", nameof(ReportInterval));
         if (!(AnomalyRate >= 0 && AnomalyRate <= 0.9)) throw new ArgumentException($"--anomaly-rate must be in [0, 0.9] (got {AnomalyRate}).", nameof(AnomalyRate));
         if (AnomalyKinds is null || (AnomalyRate > 0 && AnomalyKinds.Count == 0))
             throw new ArgumentException("--anomaly-kinds must name at least one kind when --anomaly-rate is above 0.", nameof(AnomalyKinds));

@@ -6,6 +6,7 @@ public static class DetectorCatalog
     private static readonly Dictionary<string, Func<BinaryReader, IAnomalyDetector>> Readers = new(StringComparer.Ordinal)
     {
         [IsolationForestDetector.KindName] = IsolationForestDetector.Read,
+        [LstmAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, LstmAutoencoder.Read),
     };
 
     /// <summary>Kinds that can be read.</summary>

@@ -4,7 +4,7 @@ namespace Xainomaly.Detection;
 public static class DetectorTrainers
 {
     /// <summary>The kinds that can be trained, in the order the papers list them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [IsolationForestDetector.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [IsolationForestDetector.KindName, LstmAutoencoder.KindName];
 
     /// <summary>A trainer for <paramref name="kind"/>; an unknown kind is an <see cref="ArgumentException"/> naming the known ones.</summary>
     public static IDetectorTrainer Create(string kind, TrainerSettings? settings = null)
@@ -17,6 +17,7 @@ public static class DetectorTrainers
                 TreeCount = settings.Trees ?? 100,
                 Contamination = settings.Contamination,
             }),
+            LstmAutoencoder.KindName => LstmAutoencoder.CreateTrainer(settings),
             _ => throw new ArgumentException($"Unknown detector '{kind}'; expected one of {string.Join(", ", Kinds)}.", nameof(kind)),
         };
     }

@@ -76,6 +76,13 @@ public sealed class DetectorModel
         return selected;
     }
 
+    /// <summary>
+    /// Names of the detector's input features: the preprocessor's, or for windows the lagged names
+    /// (<c>rsrp[t-3]</c>, …, <c>rsrp[t]</c>) in row order, for explanations and attack reports.
+    /// </summary>
+    public IReadOnlyList<string> InputFeatureNames =>
+        WindowLength > 1 ? SequenceWindows.FeatureNames(Preprocessor.FeatureNames, WindowLength) : Preprocessor.FeatureNames;
+
     private static int WindowLengthOf(IAnomalyDetector detector) => detector is IWindowedInput w ? w.WindowLength : 1;
 
     /// <summary>Writes the model file (atomically).</summary>

@@ -216,6 +216,9 @@ public sealed class LstmAutoencoderTests(ITestOutputHelper output)
         var loaded = DetectorModel.FromBytes(bytes, "lstm.xai");
         Assert.Equal(LstmAutoencoder.KindName, loaded.Detector.Kind);
         Assert.Equal(4, loaded.WindowLength);
+        Assert.Equal(loaded.Detector.InputWidth, loaded.InputFeatureNames.Count);
+        Assert.Equal(loaded.Preprocessor.FeatureNames[0] + "[t-3]", loaded.InputFeatureNames[0]);
+        Assert.Equal(loaded.Preprocessor.FeatureNames[^1] + "[t]", loaded.InputFeatureNames[^1]);
         var before = a.Model.Score(table);
         var after = loaded.Score(table);
         Assert.Equal(before.Scores, after.Scores);
@@ -234,6 +237,15 @@ public sealed class LstmAutoencoderTests(ITestOutputHelper output)
         var noTime = new KpiTable([.. table.Columns.Where(col => col.Name != UeSchema.Timestamp)], "traffic.csv");
         Assert.Equal(UeSchema.Timestamp, Assert.Throws<DataFormatException>(() => model.Score(noTime)).Column);
         Assert.Throws<DataFormatException>(() => DetectionExperiment.Run(noUe, SmallTrainer(5), new ExperimentOptions { LabelBudget = 100 }));
+    }
+
+    [Fact]
+    public void TrainingHonoursCancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            DetectionExperiment.Run(Simulated.Value, SmallTrainer(50), new ExperimentOptions { LabelBudget = 100, Seed = 1 }, cancellation: cts.Token));
     }
 
     [Fact]

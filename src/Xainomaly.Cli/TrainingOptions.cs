@@ -22,6 +22,10 @@ internal sealed class TrainingOptions
 
     public Option<string?> Score { get; } = new("--score") { Description = "Score of the neural detectors: auto (head probability and reconstruction error mixed, chosen on held-back budget labels; default), head, reconstruction, or paper (each model's score in the paper: γ·RE + (1−γ)·‖z‖ for SS-DeepCAE, RE for the autoencoder baselines)." };
 
+    public Option<int?> Window { get; } = new("--window") { Description = "LSTM-AE: consecutive records of a UE per window (default 4)." };
+
+    public Option<string?> LstmUnits { get; } = new("--lstm-units") { Description = "LSTM-AE: encoder,decoder units (default 256,512 as the paper; 64,128 is ~20× faster)." };
+
     public Option<int?> Trees { get; } = new("--trees") { Description = "Trees of the Isolation Forest (default 100)." };
 
     public Option<double?> Contamination { get; } = new("--contamination") { Description = "Isolation Forest contamination in (0, 0.5]; default scikit-learn's 'auto'." };
@@ -30,11 +34,24 @@ internal sealed class TrainingOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, Trees, Contamination, ValidationShare })
+        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, Window, LstmUnits, Trees, Contamination, ValidationShare })
             command.Options.Add(o);
     }
 
-    public TrainerSettings Read(ParseResult parse) => new()
+    public TrainerSettings Read(ParseResult parse)
+    {
+        int? enc = null, dec = null;
+        if (parse.GetValue(LstmUnits) is { } units)
+        {
+            var parts = units.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int e) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int d) || e < 1 || d < 1)
+                throw new UsageException($"--lstm-units {units}: expected two positive numbers, encoder,decoder (e.g. 256,512).");
+            (enc, dec) = (e, d);
+        }
+        return ReadSettings(parse) with { EncoderUnits = enc, DecoderUnits = dec, WindowLength = parse.GetValue(Window) };
+    }
+
+    private TrainerSettings ReadSettings(ParseResult parse) => new()
     {
         Steps = parse.GetValue(Steps),
         BatchSize = parse.GetValue(BatchSize),

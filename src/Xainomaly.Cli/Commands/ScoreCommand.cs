@@ -26,7 +26,7 @@ internal static class ScoreCommand
             var model = DetectorModel.Load(parse.GetValue(modelPath)!);
             var path = parse.GetValue(data)!;
             var table = KpiTableReader.Read(path, dataOptions.Read(parse));
-            var x = model.Preprocessor.Transform(table, out var report);
+            var x = model.Inputs(table, out var report);
             var scores = new float[table.RowCount];
             model.Detector.Score(x, table.RowCount, scores);
             string[] partNames = [];

@@ -11,6 +11,7 @@ public static class DetectorCatalog
         [DeepAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, DeepAutoencoder.Read),
         [SemiSupervisedVae.KindName] = r => SemiSupervisedDetector.Read(r, SemiSupervisedVae.Read),
         [MlpClassifier.KindName] = r => SemiSupervisedDetector.Read(r, MlpClassifier.Read),
+        [LstmAutoencoder.KindName] = r => SemiSupervisedDetector.Read(r, LstmAutoencoder.Read),
     };
 
     /// <summary>Kinds that can be read.</summary>

@@ -20,8 +20,9 @@ public sealed class DetectorModel
     /// <summary>Assembles a model; the detector's width must match the preprocessor's.</summary>
     public DetectorModel(Preprocessor preprocessor, IAnomalyDetector detector, ModelInfo info)
     {
-        if (preprocessor.InputWidth != detector.InputWidth)
-            throw new ArgumentException($"The preprocessor makes {preprocessor.InputWidth} features but the detector takes {detector.InputWidth}.");
+        int window = WindowLengthOf(detector);
+        if (preprocessor.InputWidth * window != detector.InputWidth)
+            throw new ArgumentException($"The preprocessor makes {preprocessor.InputWidth} features (× {window} records per window) but the detector takes {detector.InputWidth}.");
         Preprocessor = preprocessor;
         Detector = detector;
         Info = info;
@@ -37,15 +38,52 @@ public sealed class DetectorModel
     public ModelInfo Info { get; }
 
     /// <summary>Preprocesses and scores every row of <paramref name="table"/>.</summary>
-    public ModelScores Score(KpiTable table)
+    public ModelScores Score(KpiTable table) => Score(table, null);
+
+    /// <summary>
+    /// Preprocesses <paramref name="table"/> and scores the records <paramref name="rows"/> (all when null). A detector
+    /// over windows of consecutive records takes each record's predecessors from the whole table.
+    /// </summary>
+    public ModelScores Score(KpiTable table, int[]? rows)
     {
-        var x = Preprocessor.Transform(table, out var report);
-        var scores = new float[table.RowCount];
-        Detector.Score(x, table.RowCount, scores);
+        var x = Inputs(table, out var report, rows);
+        int count = rows?.Length ?? table.RowCount;
+        var scores = new float[count];
+        Detector.Score(x, count, scores);
         var predictions = new int[scores.Length];
         for (int i = 0; i < scores.Length; i++) predictions[i] = scores[i] > Detector.Threshold ? 1 : 0;
         return new ModelScores(scores, predictions, Detector.Threshold, report);
     }
+
+    /// <summary>Records per window the detector scores (1 for per-record detectors).</summary>
+    public int WindowLength => WindowLengthOf(Detector);
+
+    /// <summary>
+    /// The detector's input rows for <paramref name="table"/>: the preprocessed records, or for a detector over windows
+    /// (<see cref="IWindowedInput"/>) the windows of each record and its predecessors of the same UE, built from the
+    /// table's <c>ue-id</c> and <c>measTimeStampRf</c> columns (a <see cref="DataFormatException"/> when missing).
+    /// With <paramref name="rows"/>, only those records' rows are returned.
+    /// </summary>
+    public float[] Inputs(KpiTable table, out TransformReport report, int[]? rows = null)
+    {
+        var x = Preprocessor.Transform(table, out report);
+        int window = WindowLength;
+        if (window > 1) return SequenceWindows.Build(table, x, Preprocessor.InputWidth, window, rows);
+        if (rows is null) return x;
+        int d = Preprocessor.InputWidth;
+        var selected = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++) x.AsSpan(rows[i] * d, d).CopyTo(selected.AsSpan(i * d, d));
+        return selected;
+    }
+
+    /// <summary>
+    /// Names of the detector's input features: the preprocessor's, or for windows the lagged names
+    /// (<c>rsrp[t-3]</c>, …, <c>rsrp[t]</c>) in row order, for explanations and attack reports.
+    /// </summary>
+    public IReadOnlyList<string> InputFeatureNames =>
+        WindowLength > 1 ? SequenceWindows.FeatureNames(Preprocessor.FeatureNames, WindowLength) : Preprocessor.FeatureNames;
+
+    private static int WindowLengthOf(IAnomalyDetector detector) => detector is IWindowedInput w ? w.WindowLength : 1;
 
     /// <summary>Writes the model file (atomically).</summary>
     public void Save(string path) => ModelFile.Save(path, Sections());

@@ -4,7 +4,7 @@ namespace Xainomaly.Detection;
 public static class DetectorTrainers
 {
     /// <summary>The kinds that can be trained, in the order the papers list them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [SsDeepCae.KindName, VanillaAutoencoder.KindName, SemiSupervisedVae.KindName, DeepAutoencoder.KindName, MlpClassifier.KindName, IsolationForestDetector.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [SsDeepCae.KindName, VanillaAutoencoder.KindName, LstmAutoencoder.KindName, SemiSupervisedVae.KindName, DeepAutoencoder.KindName, MlpClassifier.KindName, IsolationForestDetector.KindName];
 
     /// <summary>A trainer for <paramref name="kind"/>; an unknown kind is an <see cref="ArgumentException"/> naming the known ones.</summary>
     public static IDetectorTrainer Create(string kind, TrainerSettings? settings = null)
@@ -25,6 +25,7 @@ public static class DetectorTrainers
             DeepAutoencoder.KindName => new SemiSupervisedTrainer(kind, settings, DeepAutoencoder.Hyperparameters(settings), DeepAutoencoder.Fit),
             SemiSupervisedVae.KindName => new SemiSupervisedTrainer(kind, settings, SemiSupervisedVae.Hyperparameters(settings), SemiSupervisedVae.Fit),
             MlpClassifier.KindName => new SemiSupervisedTrainer(kind, settings, MlpClassifier.Hyperparameters(settings), MlpClassifier.Fit),
+            LstmAutoencoder.KindName => LstmAutoencoder.CreateTrainer(settings),
             _ => throw new ArgumentException($"Unknown detector '{kind}'; expected one of {string.Join(", ", Kinds)}.", nameof(kind)),
         };
     }

@@ -4,7 +4,7 @@ namespace Xainomaly.Detection;
 /// A semi-supervised network (<see cref="IComponentScorer"/>) with its score mix and threshold: the detector the
 /// product ships for SS-DeepCAE and every neural baseline.
 /// </summary>
-public sealed class SemiSupervisedDetector : IAnomalyDetector, IScoreComponents, IInputGradient
+public sealed class SemiSupervisedDetector : IAnomalyDetector, IScoreComponents, IInputGradient, IWindowedInput
 {
     private static readonly string[] Parts = ["re", "latent_norm", "head_probability"];
 
@@ -30,6 +30,12 @@ public sealed class SemiSupervisedDetector : IAnomalyDetector, IScoreComponents,
 
     /// <inheritdoc />
     public double Threshold { get; }
+
+    /// <summary>Records per input window: the network's (e.g. LSTM-AE), 1 for per-record networks.</summary>
+    public int WindowLength => Network is IWindowedInput w ? w.WindowLength : 1;
+
+    /// <summary>Features per record.</summary>
+    public int FeatureWidth => Network is IWindowedInput w ? w.FeatureWidth : InputWidth;
 
     /// <inheritdoc />
     public string ScoreDescription => Mix.Describe();

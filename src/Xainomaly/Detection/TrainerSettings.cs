@@ -27,6 +27,15 @@ public sealed record TrainerSettings
     /// <summary>How the detector scores: <c>auto</c> (chosen on validation), <c>paper</c>, <c>head</c>, <c>reconstruction</c>.</summary>
     public string? Score { get; init; }
 
+    /// <summary>Records per window (LSTM-AE; default 4).</summary>
+    public int? WindowLength { get; init; }
+
+    /// <summary>LSTM encoder units (default 256, the paper's).</summary>
+    public int? EncoderUnits { get; init; }
+
+    /// <summary>LSTM decoder units (default 512, the paper's).</summary>
+    public int? DecoderUnits { get; init; }
+
     /// <summary>Trees (Isolation Forest).</summary>
     public int? Trees { get; init; }
 

@@ -26,6 +26,8 @@ public static class DetectionExperiment
             pool = Enumerable.Range(0, table.RowCount).ToArray();
             test = [];
         }
+        // A sequence model needs UE ids and timestamps: fail before any work, naming the file.
+        if (trainer is WindowedTrainer windowed) SequenceWindows.Keys(table, windowed.WindowLength);
         LabelBudgetSplit budget;
         if (options.LabelledRows is { } given)
         {
@@ -83,9 +85,11 @@ public static class DetectionExperiment
         float[] testScores = [];
         if (test.Length > 0)
         {
-            var testTable = table.SelectRows(test);
-            var scored = model.Score(testTable);
-            testLabels = testTable.Labels();
+            // Windows of test records take their predecessors from the whole file, as a deployed detector sees
+            // each UE's stream; only features of earlier records enter, never a label.
+            var scored = model.WindowLength > 1 ? model.Score(table, test) : model.Score(table.SelectRows(test));
+            testLabels = new int[test.Length];
+            for (int i = 0; i < test.Length; i++) testLabels[i] = labels[test[i]];
             testScores = scored.Scores;
             metrics = BinaryMetrics.Compute(testLabels, testScores, detector.Threshold);
         }

@@ -117,9 +117,15 @@ public sealed class LabelBudgetSweep
         sb.Append(options.Protocol.DataSha256 ?? table.Source).Append('|').Append(table.RowCount).Append('|');
         sb.Append(options.Protocol.TestFraction.ToString("R", CultureInfo.InvariantCulture)).Append('|').Append(options.Protocol.SplitSeed).Append('|');
         sb.Append(options.Protocol.ExtraUnlabelled?.RowCount ?? 0).Append('|');
-        sb.Append(JsonSerializer.Serialize(options.Settings));
+        // Settings added after a sweep was stored count only when set, so stored runs stay reusable.
+        var settings = JsonNode.Parse(JsonSerializer.Serialize(options.Settings))!.AsObject();
+        foreach (var late in LateSettings)
+            if (settings[late] is null) settings.Remove(late);
+        sb.Append(settings.ToJsonString());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
     }
+
+    private static readonly string[] LateSettings = [nameof(TrainerSettings.WindowLength), nameof(TrainerSettings.EncoderUnits), nameof(TrainerSettings.DecoderUnits)];
 
     /// <summary>Mean ± std over seeds per (model, budget), in first-seen order.</summary>
     public static IReadOnlyList<SweepCell> Aggregate(IReadOnlyList<SweepRun> runs)

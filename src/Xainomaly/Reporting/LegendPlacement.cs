@@ -21,6 +21,15 @@ internal sealed class LegendPlacement
         }
     }
 
+    /// <summary>Widens the plotted area to at least these limits without adding points (for fixed axis limits).</summary>
+    public void Extend(double xMin, double xMax, double yMin, double yMax)
+    {
+        _xMin = Math.Min(_xMin, xMin);
+        _xMax = Math.Max(_xMax, xMax);
+        _yMin = Math.Min(_yMin, yMin);
+        _yMax = Math.Max(_yMax, yMax);
+    }
+
     /// <summary>The emptiest corner; ties go to upper right, upper left, lower right, lower left in that order.</summary>
     public Alignment Best()
     {

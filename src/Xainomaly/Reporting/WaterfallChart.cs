@@ -96,6 +96,7 @@ public sealed class WaterfallChart : Figure
         double running = BaseValue, lo = BaseValue, hi = BaseValue;
         var labels = new string[m];
         var positions = new double[m];
+        var placement = new LegendPlacement();
         // Walk bottom (last row) to top, so the total grows upward to f(x).
         for (int r = m - 1; r >= 0; r--)
         {
@@ -128,6 +129,10 @@ public sealed class WaterfallChart : Figure
             }
             labels[r] = label;
             positions[r] = y;
+            // Sample along the bar so a long bar counts in every corner box it crosses.
+            var along = new double[9];
+            for (int j = 0; j < along.Length; j++) along[j] = start + ((end - start) * j / (along.Length - 1));
+            placement.Add(along, [y, y, y, y, y, y, y, y, y]);
             running = end;
             lo = Math.Min(lo, end);
             hi = Math.Max(hi, end);
@@ -148,7 +153,9 @@ public sealed class WaterfallChart : Figure
         plot.Axes.SetLimits(lo - (span * 0.2), hi + (span * 0.2), -1.3, m + 0.3);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "raises the score", FillColor = PlotStyle.Positive });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "lowers the score", FillColor = PlotStyle.Negative });
-        plot.ShowLegend(Alignment.LowerRight);
+        // Corners only: bars of large |φ| reach across the top, the smaller ones leave one lower corner free.
+        placement.Extend(lo - (span * 0.2), hi + (span * 0.2), -1.3, m + 0.3);
+        plot.ShowLegend(placement.Best());
     }
 
     private static void AddMarker(Plot plot, double x, int rows, double y, string label, Alignment alignment)

@@ -22,6 +22,21 @@ public sealed class FigureRenderingTests
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
         Assert.Equal(Figure.DefaultWidth, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
         Assert.Equal(Figure.DefaultHeight, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+        // Decodes, and the title band holds dark pixels: a font was found and text was drawn.
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        Assert.Equal(Figure.DefaultWidth, bitmap.Width);
+        Assert.Equal(Figure.DefaultHeight, bitmap.Height);
+        int dark = 0;
+        for (int y = 2; y < 32; y++)
+        {
+            for (int x = 200; x < 600; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red + c.Green + c.Blue < 200) dark++;
+            }
+        }
+        Assert.True(dark > 100, $"{sample}: only {dark} dark pixels where the title should be");
     }
 
     [Theory]

@@ -44,6 +44,20 @@ public abstract class Figure
         return SvgNormalizer.Normalize(plot.GetSvgXml(Width, Height), Title, Width, Height);
     }
 
+    /// <summary>
+    /// Renders the bare <c>&lt;svg&gt;</c> element for inlining in an HTML page: no XML declaration, and every id
+    /// prefixed with <paramref name="idPrefix"/> so figures on one page keep their own clip paths.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prefix is empty or not a valid id start (letters, digits, '-', '_', starting with a letter).</exception>
+    public string ToInlineSvg(string idPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idPrefix);
+        if (!char.IsAsciiLetter(idPrefix[0]) || !idPrefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException($"idPrefix '{idPrefix}' is not usable in an id; expected ASCII letters, digits, '-' or '_', starting with a letter.", nameof(idPrefix));
+        var plot = CreatePlot();
+        return SvgNormalizer.Normalize(plot.GetSvgXml(Width, Height), Title, Width, Height, idPrefix + "-", inline: true);
+    }
+
     /// <summary>Renders the figure as PNG bytes of <see cref="Width"/> × <see cref="Height"/> pixels.</summary>
     public byte[] ToPng()
     {

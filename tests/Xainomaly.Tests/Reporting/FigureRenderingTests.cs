@@ -123,6 +123,25 @@ public sealed class FigureRenderingTests
     }
 
     [Fact]
+    public void InlineSvgsKeepTheirClipPathsApart()
+    {
+        var (roc, _) = FigureSamples.Create("roc");
+        var (bars, _) = FigureSamples.Create("attack-bars");
+        string a = roc.ToInlineSvg("fig1"), b = bars.ToInlineSvg("fig2");
+        Assert.StartsWith("<svg", a);
+        // Two figures in one page: parse them together, ids must be unique and every url(#id) must resolve.
+        var page = XDocument.Parse("<body>" + a + b + "</body>");
+        var ids = page.Descendants().Select(e => (string?)e.Attribute("id")).Where(i => i is not null).ToList();
+        Assert.NotEmpty(ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        foreach (var use in page.Descendants().Select(e => (string?)e.Attribute("clip-path")).Where(c => c is not null))
+            Assert.Contains(use![5..^1], ids);
+        Assert.Contains(ids, i => i!.StartsWith("fig1-", StringComparison.Ordinal));
+        Assert.Contains(ids, i => i!.StartsWith("fig2-", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => roc.ToInlineSvg("1 bad"));
+    }
+
+    [Fact]
     public void DataUriCarriesThePng()
     {
         var (figure, _) = FigureSamples.Create("roc");

@@ -41,6 +41,25 @@ public sealed class ShapSummaryChart : Figure
     /// <summary>Feature rows shown.</summary>
     public int MaxFeatures { get; }
 
+    /// <summary>
+    /// Most explained rows drawn as dots (default 1000); beyond that an evenly spaced subset is drawn, which keeps
+    /// the SVG small. The feature ranking always uses every row.
+    /// </summary>
+    public int MaxRowsDrawn
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRowsDrawn), value, $"MaxRowsDrawn is {value}; expected at least 1.");
+    } = 1000;
+
+    /// <summary>Indices of the explained rows drawn as dots: all, or every (n / <see cref="MaxRowsDrawn"/>)-th.</summary>
+    public int[] DrawnRows()
+    {
+        int n = _phi.Length, m = Math.Min(n, MaxRowsDrawn);
+        var rows = new int[m];
+        for (int j = 0; j < m; j++) rows[j] = (int)((long)j * n / m);
+        return rows;
+    }
+
     /// <summary>Label of the φ axis.</summary>
     public string ValueLabel { get; init; } = "SHAP value (impact on anomaly score)";
 
@@ -69,7 +88,8 @@ public sealed class ShapSummaryChart : Figure
     private protected override void Build(Plot plot)
     {
         int[] shown = ShownFeatures();
-        int k = shown.Length, n = _phi.Length;
+        int[] drawn = DrawnRows();
+        int k = shown.Length, n = drawn.Length;
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (int f in shown)
         {
@@ -97,11 +117,11 @@ public sealed class ShapSummaryChart : Figure
             double y = k - 1 - r;
             tickPos[r] = y;
             tickLabels[r] = _names[f];
-            Swarm(f, lo, span, offsets);
-            Levels(f, level);
+            Swarm(f, drawn, lo, span, offsets);
+            Levels(f, drawn, level);
             for (int i = 0; i < n; i++)
             {
-                xsByLevel[level[i]].Add(_phi[i][f]);
+                xsByLevel[level[i]].Add(_phi[drawn[i]][f]);
                 ysByLevel[level[i]].Add(y + offsets[i]);
             }
         }
@@ -147,15 +167,15 @@ public sealed class ShapSummaryChart : Figure
     /// the dots of a bin stack alternately above and below the row, scaled so the fullest bin fills ±0.4 of a row.
     /// Deterministic: dots keep their row order inside a bin.
     /// </summary>
-    private void Swarm(int f, double lo, double span, double[] offsets)
+    private void Swarm(int f, int[] drawn, double lo, double span, double[] offsets)
     {
         const int bins = 100;
-        int n = _phi.Length;
+        int n = drawn.Length;
         var fill = new int[bins + 1];
         int deepest = 0;
         for (int i = 0; i < n; i++)
         {
-            int b = (int)((_phi[i][f] - lo) / span * bins);
+            int b = (int)((_phi[drawn[i]][f] - lo) / span * bins);
             b = Math.Clamp(b, 0, bins);
             int layer = fill[b]++;
             // 0, +1, −1, +2, −2, … stacked outward from the row's centre line.
@@ -168,16 +188,16 @@ public sealed class ShapSummaryChart : Figure
     }
 
     /// <summary>Colour level of each dot: the feature's value placed between its 5th and 95th percentile, as shap clips outliers.</summary>
-    private void Levels(int f, int[] level)
+    private void Levels(int f, int[] drawn, int[] level)
     {
-        int n = _phi.Length;
+        int n = drawn.Length;
         if (_values is null)
         {
             Array.Fill(level, 0);
             return;
         }
         var sorted = new double[n];
-        for (int i = 0; i < n; i++) sorted[i] = _values[i][f];
+        for (int i = 0; i < n; i++) sorted[i] = _values[drawn[i]][f];
         Array.Sort(sorted);
         double vLo = sorted[(int)Math.Floor(0.05 * (n - 1))];
         double vHi = sorted[(int)Math.Ceiling(0.95 * (n - 1))];
@@ -188,7 +208,7 @@ public sealed class ShapSummaryChart : Figure
         }
         for (int i = 0; i < n; i++)
         {
-            double t = vHi > vLo ? (_values[i][f] - vLo) / (vHi - vLo) : 0.5;
+            double t = vHi > vLo ? (_values[drawn[i]][f] - vLo) / (vHi - vLo) : 0.5;
             level[i] = (int)Math.Round(Math.Clamp(t, 0, 1) * (ColorLevels - 1));
         }
     }

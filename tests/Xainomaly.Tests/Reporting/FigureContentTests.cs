@@ -109,6 +109,20 @@ public sealed class FigureContentTests
     }
 
     [Fact]
+    public void ShapSummaryDrawsAnEvenlySpacedSubsetOfManyRows()
+    {
+        var rows = new IReadOnlyList<double>[10];
+        for (int r = 0; r < rows.Length; r++) rows[r] = [r * 0.1, -r * 0.01];
+        var all = new ShapSummaryChart("t", ["a", "b"], rows);
+        Assert.Equal(Enumerable.Range(0, 10), all.DrawnRows());
+        var some = new ShapSummaryChart("t", ["a", "b"], rows) { MaxRowsDrawn = 4 };
+        Assert.Equal([0, 2, 5, 7], some.DrawnRows());
+        // Ranking still sees every row.
+        Assert.Equal(all.MeanAbsolute(), some.MeanAbsolute());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShapSummaryChart("t", ["a"], [[1.0]]) { MaxRowsDrawn = 0 });
+    }
+
+    [Fact]
     public void CurveLegendsCarryAreaAndAveragePrecision()
     {
         int[] y = [0, 0, 1, 1];

@@ -34,11 +34,12 @@ internal static class SweepCommand
         var output = new Option<string>("--out") { Description = "Directory for the table (Markdown, CSV, JSON) and the finished runs (resume).", Required = true };
         var unlabeled = new Option<string?>("--unlabeled") { Description = "Extra unlabelled data (e.g. ../shared/data/ue.json.gz)." };
         var parallel = new Option<int>("--parallel") { Description = "Runs at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var plots = new Option<string?>("--plots") { Description = "Write figures (PNG and SVG): UAR, F1, ROC-AUC and accuracy against the number of labels, one line per model." };
         var json = CliHost.JsonOption();
         var training = new TrainingOptions();
         var dataOptions = new DataOptions();
         var command = new Command("sweep", "The label-budget table: UAR and five more metrics, mean ± std over seeds, for every model and budget; resumes from finished runs.");
-        foreach (var o in new Option[] { data, models, labels, seeds, output, unlabeled, parallel, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, models, labels, seeds, output, unlabeled, parallel, plots, json }) command.Options.Add(o);
         training.AddTo(command);
         dataOptions.AddTo(command);
         host.SetAction(command, json, (parse, console) =>
@@ -81,6 +82,12 @@ internal static class SweepCommand
             File.WriteAllText(Path.Combine(dir, "table.csv"), Csv(cells));
             var result = Json(cells, path, n, options);
             File.WriteAllText(Path.Combine(dir, "table.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (parse.GetValue(plots) is { } plotDir)
+            {
+                int allLabels = DataSplits.StratifiedTrainTest(table.Labels(), options.Protocol.TestFraction, options.Protocol.SplitSeed).Train.Length;
+                var figures = Plots.ForSweep(plotDir, cells, allLabels);
+                console.Note($"{figures.Count} figure files written to {plotDir}");
+            }
             console.Result($"Tables written to [bold]{Markup.Escape(Path.Combine(dir, "table.md"))}[/] (and .csv, .json)");
             console.WriteJson(result);
             return ExitCodes.Success;

@@ -24,11 +24,12 @@ internal static class TrainCommand
         var unlabeled = new Option<string?>("--unlabeled") { Description = "Extra unlabelled data for the semi-supervised models (e.g. ../shared/data/ue.json.gz)." };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share held out as the test split (0 = none).", DefaultValueFactory = _ => 0.2 };
         var splitSeed = new Option<long>("--split-seed") { Description = "Seed of the test split.", DefaultValueFactory = _ => 42 };
+        var plots = new Option<string?>("--plots") { Description = "Write figures (PNG and SVG) here: loss and accuracy curves, score and reconstruction-error distributions, ROC and precision–recall." };
         var json = CliHost.JsonOption();
         var dataOptions = new DataOptions();
         var training = new TrainingOptions();
         var command = new Command("train", "Train a detector with a label budget (the rest of the training pool unlabelled), report validation and test metrics, save the model.");
-        foreach (var o in new Option[] { data, model, labels, seed, output, unlabeled, testFraction, splitSeed, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, model, labels, seed, output, unlabeled, testFraction, splitSeed, plots, json }) command.Options.Add(o);
         training.AddTo(command);
         dataOptions.AddTo(command);
         host.SetAction(command, json, (parse, console) =>
@@ -55,7 +56,13 @@ internal static class TrainCommand
             var result = Train(console, table, trainer, options);
             var outPath = parse.GetValue(output)!;
             result.Model.Save(outPath);
-            Report(console, result, outPath);
+            List<string> figures = [];
+            if (parse.GetValue(plots) is { } plotDir)
+            {
+                figures = Plots.ForTraining(plotDir, table, result);
+                console.Note($"{figures.Count} figure files written to {plotDir}");
+            }
+            Report(console, result, outPath, figures);
             return ExitCodes.Success;
         });
         return command;
@@ -68,7 +75,7 @@ internal static class TrainCommand
             DetectionExperiment.Run(table, trainer, options, new Progress<TrainingProgress>(p => progress.Report(p.Total > 0 ? (double)p.Step / p.Total : 0))));
     }
 
-    internal static void Report(Output.CliConsole console, ExperimentResult result, string outPath)
+    internal static void Report(Output.CliConsole console, ExperimentResult result, string outPath, IReadOnlyList<string>? figures = null)
     {
         var t = new Table().Border(TableBorder.Rounded).Title($"{result.Model.Info.Kind}, labels {result.Model.Info.Training["labelBudget"]}");
         t.AddColumn("split");
@@ -87,6 +94,7 @@ internal static class TrainCommand
             ["validation"] = result.Validation.DeepClone(),
             ["test"] = result.Test is { } tm ? MetricsJson(tm) : null,
             ["seconds"] = Math.Round(result.Seconds, 3),
+            ["figures"] = new JsonArray([.. (figures ?? []).Select(f => (JsonNode)f!)]),
         });
     }
 

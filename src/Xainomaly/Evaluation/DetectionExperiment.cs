@@ -93,7 +93,7 @@ public static class DetectionExperiment
             testScores = scored.Scores;
             metrics = BinaryMetrics.Compute(testLabels, testScores, detector.Threshold);
         }
-        return new ExperimentResult(model, metrics, testLabels, testScores, context.Validation, context.History, seconds);
+        return new ExperimentResult(model, metrics, testLabels, testScores, context.Validation, context.History, seconds, test);
     }
 
     /// <summary>Preprocesses a table into training data, keeping UE id and timestamp as sequence keys where present.</summary>

@@ -12,6 +12,7 @@ namespace Xainomaly.Evaluation;
 /// <param name="Validation">What training chose and its validation figures.</param>
 /// <param name="History">Training curves.</param>
 /// <param name="Seconds">Wall time of training.</param>
+/// <param name="TestRows">Table row indices of the test split.</param>
 public sealed record ExperimentResult(
     DetectorModel Model,
     BinaryMetrics? Test,
@@ -19,4 +20,5 @@ public sealed record ExperimentResult(
     float[] TestScores,
     JsonObject Validation,
     IReadOnlyList<TrainingProgress> History,
-    double Seconds);
+    double Seconds,
+    int[] TestRows);

@@ -193,6 +193,22 @@ public sealed class CliDetectionTests
     }
 
     [Fact]
+    public void TrainAndSweepWritePlots()
+    {
+        var dir = TestPaths.TempDir();
+        var t = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "ss-deepcae", "--labels", "100", "--steps", "200", "--out", Path.Combine(dir, "m"), "--plots", Path.Combine(dir, "p"), "--json");
+        Assert.True(t.ExitCode == 0, t.Stderr);
+        foreach (var name in new[] { "ss-deepcae-loss", "ss-deepcae-accuracy", "ss-deepcae-reconstruction-error", "ss-deepcae-roc", "ss-deepcae-precision-recall" })
+        {
+            Assert.True(new FileInfo(Path.Combine(dir, "p", name + ".png")).Length > 1000, name);
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(dir, "p", name + ".svg")));
+        }
+        var s = CliRunner.Run("sweep", "--data", SimulatedCsv.Value, "--models", "iforest", "--labels", "100,all", "--seeds", "2", "--out", Path.Combine(dir, "s"), "--plots", Path.Combine(dir, "s", "p"));
+        Assert.True(s.ExitCode == 0, s.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "s", "p", "labels-uar.svg")));
+    }
+
+    [Fact]
     public void UnknownModelKindIsAUsageError()
     {
         var r = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "random-forest", "--out", Path.Combine(TestPaths.TempDir(), "m"));

@@ -261,7 +261,7 @@ public sealed partial class UeTrafficSimulatorTests(SimulatedTable sim) : IClass
     [Theory]
     [InlineData("Ues", "--ues")]
     [InlineData("Seconds", "--seconds")]
-    [InlineData("ReportInterval", "--report-interval")]
+    [InlineData("ReportInterval", "--report-ms")]
     [InlineData("AnomalyRate", "--anomaly-rate")]
     [InlineData("AnomalyKinds", "--anomaly-kinds")]
     [InlineData("Bands", "--bands")]

@@ -22,6 +22,12 @@ internal sealed class TrainingOptions
 
     public Option<string?> Score { get; } = new("--score") { Description = "Score of the neural detectors: auto (head probability and reconstruction error mixed, chosen on held-back budget labels; default), head, reconstruction, or paper (each model's score in the paper: γ·RE + (1−γ)·‖z‖ for SS-DeepCAE, RE for the autoencoder baselines)." };
 
+    public Option<float?> ScoreWeight { get; } = new("--score-weight") { Description = "Fix γ (paper score) or β (auto mix) instead of choosing it on the held-back labels." };
+
+    public Option<double?> Threshold { get; } = new("--threshold") { Description = "Fix the decision threshold τ instead of choosing it on the held-back labels." };
+
+    public Option<int?> MaxSamples { get; } = new("--max-samples") { Description = "Isolation Forest rows per tree (default scikit-learn's auto: min(256, n))." };
+
     public Option<int?> Window { get; } = new("--window") { Description = "LSTM-AE: consecutive records of a UE per window (default 4)." };
 
     public Option<string?> LstmUnits { get; } = new("--lstm-units") { Description = "LSTM-AE: encoder,decoder units (default 256,512 as the paper; 64,128 is ~20× faster)." };
@@ -34,7 +40,7 @@ internal sealed class TrainingOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, Window, LstmUnits, Trees, Contamination, ValidationShare })
+        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, ScoreWeight, Threshold, Window, LstmUnits, Trees, MaxSamples, Contamination, ValidationShare })
             command.Options.Add(o);
     }
 
@@ -48,7 +54,15 @@ internal sealed class TrainingOptions
                 throw new UsageException($"--lstm-units {units}: expected two positive numbers, encoder,decoder (e.g. 256,512).");
             (enc, dec) = (e, d);
         }
-        return ReadSettings(parse) with { EncoderUnits = enc, DecoderUnits = dec, WindowLength = parse.GetValue(Window) };
+        return ReadSettings(parse) with
+        {
+            EncoderUnits = enc,
+            DecoderUnits = dec,
+            WindowLength = parse.GetValue(Window),
+            ScoreWeight = parse.GetValue(ScoreWeight),
+            Threshold = parse.GetValue(Threshold),
+            MaxSamples = parse.GetValue(MaxSamples),
+        };
     }
 
     private TrainerSettings ReadSettings(ParseResult parse) => new()

@@ -19,8 +19,9 @@ public static class DetectorTrainers
             IsolationForestDetector.KindName => new IsolationForestTrainer(new IsolationForestOptions
             {
                 TreeCount = settings.Trees ?? 100,
+                MaxSamples = settings.MaxSamples,
                 Contamination = settings.Contamination,
-            }),
+            }, settings.Threshold),
             VanillaAutoencoder.KindName => new SemiSupervisedTrainer(kind, settings, VanillaAutoencoder.Hyperparameters(settings), VanillaAutoencoder.Fit),
             DeepAutoencoder.KindName => new SemiSupervisedTrainer(kind, settings, DeepAutoencoder.Hyperparameters(settings), DeepAutoencoder.Fit),
             SemiSupervisedVae.KindName => new SemiSupervisedTrainer(kind, settings, SemiSupervisedVae.Hyperparameters(settings), SemiSupervisedVae.Fit),

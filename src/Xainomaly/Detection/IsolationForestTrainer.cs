@@ -7,7 +7,7 @@ namespace Xainomaly.Detection;
 /// budget, τ is chosen to maximise UAR on them — they were not used to grow the trees, so this is honest; otherwise
 /// the contamination rule sets τ.
 /// </summary>
-public sealed class IsolationForestTrainer(IsolationForestOptions options) : IDetectorTrainer
+public sealed class IsolationForestTrainer(IsolationForestOptions options, double? threshold = null) : IDetectorTrainer
 {
     /// <inheritdoc />
     public string Kind => IsolationForestDetector.KindName;
@@ -33,6 +33,12 @@ public sealed class IsolationForestTrainer(IsolationForestOptions options) : IDe
         var forest = IsolationForest.Fit(data.X, data.Count, data.Width, Options with { Seed = context.Seed });
         context.Progress?.Report(new TrainingProgress(1, 1, double.NaN));
         var detector = new IsolationForestDetector(forest);
+        if (threshold is { } given)
+        {
+            context.Validation["threshold"] = given;
+            context.Validation["thresholdRule"] = "given (--threshold)";
+            return detector.WithThreshold(given);
+        }
         var labelled = data.LabelledRows();
         var y = new int[labelled.Length];
         int pos = 0;

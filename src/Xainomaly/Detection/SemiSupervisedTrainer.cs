@@ -73,7 +73,7 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
             // No labels of both classes at all: τ flags the top 5 % of unlabelled rows.
             var mix0 = new ScoreMix(mode, mode == "paper" ? 0.5f : 0f, reScale, zScale);
             var all = ScoresOf(network, mix0, data, scaleRows);
-            double tau0 = ThresholdSelector.Quantile(all, 0.05);
+            double tau0 = _settings.Threshold ?? ThresholdSelector.Quantile(all, 0.05);
             context.Validation["thresholdRule"] = "top 5 % of unlabelled rows (no labels of both classes)";
             context.Validation["threshold"] = tau0;
             return new SemiSupervisedDetector(network, mix0, tau0);
@@ -92,6 +92,11 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
             "auto" => [0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f, 0.7f, 1f],
             _ => [0f],
         };
+        if (_settings.ScoreWeight is { } fixedWeight)
+        {
+            if (!(fixedWeight >= 0 && fixedWeight <= 1)) throw new ArgumentException($"--score-weight must be in [0, 1] (got {fixedWeight}).", "--score-weight");
+            weights = [fixedWeight];
+        }
         ScoreMix? best = null;
         double bestUar = -1, bestTau = 0;
         var s = new float[selectRows.Length];
@@ -99,7 +104,7 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
         {
             var mix = new ScoreMix(mode, w, reScale, zScale);
             for (int i = 0; i < s.Length; i++) s[i] = mix.Combine(re[i], z[i], p[i]);
-            double tau = ThresholdSelector.MaximizeUar(s, y);
+            double tau = _settings.Threshold ?? ThresholdSelector.MaximizeUar(s, y);
             double uar = ThresholdSelector.UarAt(s, y, tau);
             if (uar > bestUar + 1e-9)
             {
@@ -111,7 +116,7 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
         context.Validation["scoreMode"] = best!.Mode;
         context.Validation["scoreWeight"] = best.Weight;
         context.Validation["threshold"] = bestTau;
-        context.Validation["thresholdRule"] = "max UAR on the selection rows";
+        context.Validation["thresholdRule"] = _settings.Threshold is null ? "max UAR on the selection rows" : "given (--threshold)";
         context.Validation["uar"] = bestUar;
         context.Validation["selectionPositives"] = y.Sum();
         return new SemiSupervisedDetector(network, best, bestTau);

@@ -36,6 +36,15 @@ public sealed record TrainerSettings
     /// <summary>LSTM decoder units (default 512, the paper's).</summary>
     public int? DecoderUnits { get; init; }
 
+    /// <summary>Fixed score weight: γ of the paper score or β of the auto mix (null = chosen on validation).</summary>
+    public float? ScoreWeight { get; init; }
+
+    /// <summary>Fixed decision threshold τ (null = chosen on validation).</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>Rows per tree (Isolation Forest; null = scikit-learn's "auto", min(256, n)).</summary>
+    public int? MaxSamples { get; init; }
+
     /// <summary>Trees (Isolation Forest).</summary>
     public int? Trees { get; init; }
 

@@ -119,3 +119,21 @@ public sealed class SsDeepCaeDetectorTests
         Assert.Throws<InvalidDataException>(() => DetectorModel.FromBytes(File.ReadAllBytes(TestPaths.Data("README.md")), "README.md"));
     }
 }
+
+public sealed class FixedChoicesTests
+{
+    [Fact]
+    public void GivenWeightAndThresholdAreUsedAsIs()
+    {
+        var table = UeTrafficSimulator.Generate(new UeTrafficOptions { Ues = 6, Seconds = 20, Seed = 8 });
+        var r = DetectionExperiment.Run(table, DetectorTrainers.Create(SsDeepCae.KindName, new TrainerSettings { Steps = 100, Score = "paper", ScoreWeight = 0.3f, Threshold = 0.42 }),
+            new ExperimentOptions { LabelBudget = 60, Seed = 2 });
+        var det = (SemiSupervisedDetector)r.Model.Detector;
+        Assert.Equal(0.3f, det.Mix.Weight);
+        Assert.Equal(0.42, det.Threshold);
+        var forest = DetectionExperiment.Run(table, DetectorTrainers.Create(IsolationForestDetector.KindName, new TrainerSettings { Threshold = 0.6, MaxSamples = 64 }),
+            new ExperimentOptions { LabelBudget = 60, Seed = 2 });
+        Assert.Equal(0.6, forest.Model.Detector.Threshold);
+        Assert.Equal(64, ((IsolationForestDetector)forest.Model.Detector).Forest.SubsampleSize);
+    }
+}

@@ -110,10 +110,13 @@ public sealed class LabelBudgetSweep
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Hash of what makes runs comparable: the data, the protocol and the trainer settings.</summary>
+    /// <summary>Hash of what makes runs comparable: the library build, the data, the protocol and the trainer settings.</summary>
     public static string ConfigHash(KpiTable table, Options options)
     {
         var sb = new StringBuilder();
+        // The library build itself (its deterministic module id changes with any change of code), so a resumed sweep
+        // never mixes runs of different training code.
+        sb.Append(typeof(LabelBudgetSweep).Module.ModuleVersionId).Append('|');
         sb.Append(options.Protocol.DataSha256 ?? table.Source).Append('|').Append(table.RowCount).Append('|');
         sb.Append(options.Protocol.TestFraction.ToString("R", CultureInfo.InvariantCulture)).Append('|').Append(options.Protocol.SplitSeed).Append('|');
         sb.Append(options.Protocol.ExtraUnlabelled?.RowCount ?? 0).Append('|');

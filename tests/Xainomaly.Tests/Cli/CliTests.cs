@@ -209,6 +209,22 @@ public sealed class CliDetectionTests
     }
 
     [Fact]
+    public void ExtraUnlabelledDataJoinsTheUnlabelledPool()
+    {
+        var dir = TestPaths.TempDir();
+        var extra = Path.Combine(dir, "extra.jsonl.gz");
+        Assert.Equal(0, CliRunner.Run("simulate", "--ues", "4", "--seconds", "10", "--seed", "9", "--out", extra).ExitCode);
+        var without = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "ss-deepcae", "--labels", "100", "--steps", "50", "--out", Path.Combine(dir, "a"), "--json");
+        var with = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "ss-deepcae", "--labels", "100", "--steps", "50", "--out", Path.Combine(dir, "b"), "--unlabeled", extra, "--json");
+        Assert.True(with.ExitCode == 0, with.Stderr);
+        int u0 = without.Json().GetProperty("training").GetProperty("unlabelledRows").GetInt32();
+        int u1 = with.Json().GetProperty("training").GetProperty("unlabelledRows").GetInt32();
+        var rows = CliRunner.Run("inspect", extra, "--json").Json().GetProperty("rows").GetInt32();
+        Assert.Equal(u0 + rows, u1);
+        Assert.Equal(without.Json().GetProperty("training").GetProperty("labelledRows").GetInt32(), with.Json().GetProperty("training").GetProperty("labelledRows").GetInt32());
+    }
+
+    [Fact]
     public void UnknownModelKindIsAUsageError()
     {
         var r = CliRunner.Run("train", "--data", SimulatedCsv.Value, "--model", "random-forest", "--out", Path.Combine(TestPaths.TempDir(), "m"));

@@ -28,6 +28,8 @@ internal sealed class TrainingOptions
 
     public Option<int?> MaxSamples { get; } = new("--max-samples") { Description = "Isolation Forest rows per tree (default scikit-learn's auto: min(256, n))." };
 
+    public Option<int?> CrossFitFolds { get; } = new("--cross-fit-folds") { Description = "How the score mix and τ are chosen: 0 = on a held-back share of the labels; k ≥ 2 = k-fold cross-fitting over all budget labels, k + 1 trainings (default 0)." };
+
     public Option<int?> Window { get; } = new("--window") { Description = "LSTM-AE: consecutive records of a UE per window (default 4)." };
 
     public Option<string?> LstmUnits { get; } = new("--lstm-units") { Description = "LSTM-AE: encoder,decoder units (default 256,512 as the paper; 64,128 is ~20× faster)." };
@@ -40,7 +42,7 @@ internal sealed class TrainingOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, ScoreWeight, Threshold, Window, LstmUnits, Trees, MaxSamples, Contamination, ValidationShare })
+        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, ScoreWeight, Threshold, CrossFitFolds, Window, LstmUnits, Trees, MaxSamples, Contamination, ValidationShare })
             command.Options.Add(o);
     }
 
@@ -62,6 +64,7 @@ internal sealed class TrainingOptions
             ScoreWeight = parse.GetValue(ScoreWeight),
             Threshold = parse.GetValue(Threshold),
             MaxSamples = parse.GetValue(MaxSamples),
+            CrossFitFolds = parse.GetValue(CrossFitFolds),
         };
     }
 

@@ -45,11 +45,15 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
             throw new ArgumentException($"--score {ScoreMode}: expected one of {string.Join(", ", ScoreMix.Modes)}.", "--score");
         var labelled = data.LabelledRows();
         var unlabelled = data.UnlabelledRows();
-        int[] train = labelled, validation = [];
         var labelledY = new int[labelled.Length];
         for (int i = 0; i < labelled.Length; i++) labelledY[i] = data.Labels[labelled[i]];
-        int positives = labelledY.Sum();
-        if (positives >= 2 && labelled.Length - positives >= 2 && ValidationShare > 0)
+        int positives = labelledY.Sum(), negatives = labelled.Length - positives;
+        int folds = _settings.CrossFitFolds ?? 0;
+        if (folds >= 2 && positives >= folds && negatives >= folds)
+            return CrossFit(data, labelled, labelledY, unlabelled, folds, context);
+
+        int[] train = labelled, validation = [];
+        if (positives >= 2 && negatives >= 2 && ValidationShare > 0)
         {
             var split = DataSplits.StratifiedTrainTest(labelledY, ValidationShare, context.Seed ^ 0x5A17);
             train = [.. split.Train.Select(i => labelled[i])];
@@ -61,9 +65,7 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
 
         var scaleRows = unlabelled.Length > 0 ? unlabelled : Enumerable.Range(0, data.Count).ToArray();
         var (reScale, zScale) = Scales(network, data, scaleRows);
-        var mode = ScoreMode;
-        if (mode is "head" or "auto" && !network.HasHead) mode = "reconstruction";
-        if (mode == "paper" && !network.HasLatent) mode = "reconstruction";
+        var mode = EffectiveMode(network);
 
         var selectRows = validation.Length > 0 ? validation : train;
         context.Validation["selectionRows"] = selectRows.Length;
@@ -86,6 +88,68 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
         var p = new float[selectRows.Length];
         var sub = data.Select(selectRows);
         network.ScoreComponents(sub.X, sub.Count, re, z, p);
+        var (best, bestTau, bestUar) = Choose(mode, re, z, p, y, reScale, zScale);
+        return Finish(network, best, bestTau, bestUar, y, context);
+    }
+
+    private string EffectiveMode(IComponentScorer network)
+    {
+        var mode = ScoreMode;
+        if (mode is "head" or "auto" && !network.HasHead) mode = "reconstruction";
+        if (mode == "paper" && !network.HasLatent) mode = "reconstruction";
+        return mode;
+    }
+
+    /// <summary>
+    /// k-fold cross-fitting over the budget's labels: each fold's network is trained without that fold's labels and
+    /// scores it, so every label gives one out-of-fold score for the choice of mix and τ; the final network is trained
+    /// on every label. With few labels this chooses from all of them instead of a quarter.
+    /// </summary>
+    private SemiSupervisedDetector CrossFit(TrainingData data, int[] labelled, int[] labelledY, int[] unlabelled, int folds, TrainingContext context)
+    {
+        var byRow = new int[data.Count];
+        for (int i = 0; i < labelled.Length; i++) byRow[labelled[i]] = labelledY[i];
+        var parts = DataSplits.StratifiedKFold(labelled, byRow, folds, context.Seed ^ 0x5A17);
+        var scaleRows = unlabelled.Length > 0 ? unlabelled : Enumerable.Range(0, data.Count).ToArray();
+        var oofRows = new List<int>();
+        var oofRe = new List<float>();
+        var oofZ = new List<float>();
+        var oofP = new List<float>();
+        string? mode = null;
+        for (int f = 0; f < parts.Length; f++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var foldContext = new TrainingContext(context.Seed + 7919 * (f + 1), null, context.Cancellation);
+            var heldOut = parts[f].Validation;
+            var net = _fit(new NetworkFitRequest(data, parts[f].Train, [.. unlabelled, .. heldOut], heldOut, _settings, foldContext));
+            mode ??= EffectiveMode(net);
+            var (rs, zs) = Scales(net, data, scaleRows);
+            var sub = data.Select(heldOut);
+            var re = new float[heldOut.Length];
+            var z = new float[heldOut.Length];
+            var p = new float[heldOut.Length];
+            net.ScoreComponents(sub.X, sub.Count, re, z, p);
+            for (int i = 0; i < heldOut.Length; i++)
+            {
+                oofRows.Add(heldOut[i]);
+                oofRe.Add(re[i] / rs);
+                oofZ.Add(z[i] / zs);
+                oofP.Add(p[i]);
+            }
+            context.Progress?.Report(new TrainingProgress(f + 1, folds + 1, double.NaN, Phase: "cross-fitting"));
+        }
+        var network = _fit(new NetworkFitRequest(data, labelled, unlabelled, [], _settings, context));
+        var (reScale, zScale) = Scales(network, data, scaleRows);
+        var y = oofRows.Select(r => data.Labels[r]).ToArray();
+        // Out-of-fold parts are already normalised by their own fold's scales.
+        var (chosen, tau, uar) = Choose(mode!, [.. oofRe], [.. oofZ], [.. oofP], y, 1f, 1f);
+        context.Validation["selectionRows"] = y.Length;
+        context.Validation["selectionOn"] = $"out-of-fold scores of all budget labels ({folds}-fold cross-fitting)";
+        return Finish(network, chosen with { ReconstructionScale = reScale, LatentScale = zScale }, tau, uar, y, context);
+    }
+
+    private (ScoreMix Mix, double Tau, double Uar) Choose(string mode, float[] re, float[] z, float[] p, int[] y, float reScale, float zScale)
+    {
         float[] weights = mode switch
         {
             "paper" => [1f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0f],
@@ -99,7 +163,7 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
         }
         ScoreMix? best = null;
         double bestUar = -1, bestTau = 0;
-        var s = new float[selectRows.Length];
+        var s = new float[y.Length];
         foreach (var w in weights)
         {
             var mix = new ScoreMix(mode, w, reScale, zScale);
@@ -113,6 +177,11 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
                 bestTau = tau;
             }
         }
+        return (best!, bestTau, bestUar);
+    }
+
+    private SemiSupervisedDetector Finish(IComponentScorer network, ScoreMix best, double bestTau, double bestUar, int[] y, TrainingContext context)
+    {
         context.Validation["scoreMode"] = best!.Mode;
         context.Validation["scoreWeight"] = best.Weight;
         context.Validation["threshold"] = bestTau;

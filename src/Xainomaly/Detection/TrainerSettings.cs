@@ -45,6 +45,12 @@ public sealed record TrainerSettings
     /// <summary>Rows per tree (Isolation Forest; null = scikit-learn's "auto", min(256, n)).</summary>
     public int? MaxSamples { get; init; }
 
+    /// <summary>
+    /// Cross-fitting folds for the choice of score mix and τ: 0 = hold back a share of the labels; k ≥ 2 = k-fold over
+    /// the budget's labels (out-of-fold scores choose, a final fit uses every label; k + 1 trainings). Null = 0.
+    /// </summary>
+    public int? CrossFitFolds { get; init; }
+
     /// <summary>Trees (Isolation Forest).</summary>
     public int? Trees { get; init; }
 

@@ -128,7 +128,7 @@ public sealed class LabelBudgetSweep
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
     }
 
-    private static readonly string[] LateSettings = [nameof(TrainerSettings.WindowLength), nameof(TrainerSettings.EncoderUnits), nameof(TrainerSettings.DecoderUnits), nameof(TrainerSettings.ScoreWeight), nameof(TrainerSettings.Threshold), nameof(TrainerSettings.MaxSamples)];
+    private static readonly string[] LateSettings = [nameof(TrainerSettings.WindowLength), nameof(TrainerSettings.EncoderUnits), nameof(TrainerSettings.DecoderUnits), nameof(TrainerSettings.ScoreWeight), nameof(TrainerSettings.Threshold), nameof(TrainerSettings.MaxSamples), nameof(TrainerSettings.CrossFitFolds)];
 
     /// <summary>Mean ± std over seeds per (model, budget), in first-seen order.</summary>
     public static IReadOnlyList<SweepCell> Aggregate(IReadOnlyList<SweepRun> runs)

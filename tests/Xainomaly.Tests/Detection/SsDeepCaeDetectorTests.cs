@@ -137,3 +137,20 @@ public sealed class FixedChoicesTests
         Assert.Equal(64, ((IsolationForestDetector)forest.Model.Detector).Forest.SubsampleSize);
     }
 }
+
+public sealed class CrossFittingTests
+{
+    [Fact]
+    public void CrossFittingChoosesFromOutOfFoldScoresOfEveryLabel()
+    {
+        var table = UeTrafficSimulator.Generate(new UeTrafficOptions { Ues = 8, Seconds = 30, Seed = 4 });
+        var r = DetectionExperiment.Run(table, DetectorTrainers.Create(SsDeepCae.KindName, new TrainerSettings { Steps = 300, CrossFitFolds = 3 }),
+            new ExperimentOptions { LabelBudget = 90, Seed = 3 });
+        Assert.Equal(90, r.Validation["selectionRows"]!.GetValue<int>());
+        Assert.Contains("3-fold", r.Validation["selectionOn"]!.GetValue<string>());
+        Assert.True(r.Test!.RocAuc > 0.8, $"ROC-AUC {r.Test.RocAuc}");
+        var again = DetectionExperiment.Run(table, DetectorTrainers.Create(SsDeepCae.KindName, new TrainerSettings { Steps = 300, CrossFitFolds = 3 }),
+            new ExperimentOptions { LabelBudget = 90, Seed = 3 });
+        Assert.Equal(r.Model.ToBytes(), again.Model.ToBytes());
+    }
+}

@@ -371,4 +371,64 @@ public sealed class ExplainerTests
         AssertEfficiency(he, 1e-9);
         Assert.All(he.Outputs, p => Assert.InRange(p, 0, 1));
     }
+
+    [Fact]
+    public void FloatFunctionAdapterMatchesTheDoublePath()
+    {
+        var w = new[] { 0.5, -1.25, 2.0 }; // exact in float, as are the inputs below
+        var asFloat = ModelFunction.FromFunc(3, (rows, n) =>
+        {
+            var o = new float[n];
+            for (int r = 0; r < n; r++) o[r] = 0.5f * rows[3 * r] - 1.25f * rows[3 * r + 1] + 2f * rows[3 * r + 2];
+            return o;
+        });
+        var bg = new[] { 0.25, 0.5, 0.75, 1.0, 0.0, 0.5 };
+        var x = new[] { 1.0, 0.5, 0.25 };
+        var a = new ExactShapleyExplainer(Vf(asFloat, bg)).Explain(x, 1);
+        var b = new ExactShapleyExplainer(Vf(Linear(w), bg)).Explain(x, 1);
+        Assert.Equal(b.Values, a.Values);
+        Assert.Equal(b.BaseValues, a.BaseValues);
+        Assert.Contains("returned 0 outputs", Assert.Throws<InvalidOperationException>(() =>
+            new ExactShapleyExplainer(Vf(ModelFunction.FromFunc(3, (_, _) => []), bg)).Explain(x, 1)).Message);
+    }
+
+    [Fact]
+    public void HeadProbabilityNeedsAHead()
+    {
+        var detector = new SemiSupervisedDetector(new HeadlessNetwork(), new ScoreMix("reconstruction", 1f, 1f, 1f), 0.5);
+        var ex = Assert.Throws<ArgumentException>(() => ModelFunction.FromHeadProbability(detector));
+        Assert.Contains("no classification head", ex.Message);
+        // The score itself is still explainable: RE = Σ x² here, so φ_i = x_i² − E x_i² exactly.
+        var v = new ValueFunction(ModelFunction.FromDetector(detector), BackgroundSet.FromRows(new double[] { 0, 0, 0.5, 0.5 }, 2));
+        var e = new ExactShapleyExplainer(v).Explain(new[] { 1.0, 0.5 }, 1);
+        Assert.Equal(1.0 - 0.125, e.Values[0], 6);
+        Assert.Equal(0.25 - 0.125, e.Values[1], 6);
+    }
+
+    private sealed class HeadlessNetwork : IComponentScorer
+    {
+        public string Kind => "test-headless";
+
+        public int InputWidth => 2;
+
+        public bool HasReconstruction => true;
+
+        public bool HasLatent => false;
+
+        public bool HasHead => false;
+
+        public void ScoreComponents(ReadOnlySpan<float> rows, int count, Span<float> reconstructionError, Span<float> latentNorm, Span<float> headProbability)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                reconstructionError[r] = rows[2 * r] * rows[2 * r] + rows[2 * r + 1] * rows[2 * r + 1];
+                latentNorm[r] = 0;
+                headProbability[r] = 0;
+            }
+        }
+
+        public bool TryInputGradient(ReadOnlySpan<float> rows, int count, float reWeight, float latentWeight, float headWeight, Span<float> gradient) => false;
+
+        public void Write(BinaryWriter writer) => throw new NotSupportedException();
+    }
 }

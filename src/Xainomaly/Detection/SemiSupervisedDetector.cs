@@ -46,17 +46,29 @@ public sealed class SemiSupervisedDetector : IAnomalyDetector, IScoreComponents,
     /// <inheritdoc />
     public void Score(ReadOnlySpan<float> rows, int count, Span<float> scores)
     {
-        // Parts are computed in blocks so that huge batches need only a bounded scratch buffer.
+        // Parts are computed in blocks so that huge batches need only a bounded scratch buffer, rented so that the
+        // many small calls of explainers and attacks do not allocate.
         const int Block = 4096;
-        var re = new float[Math.Min(count, Block)];
-        var z = new float[re.Length];
-        var p = new float[re.Length];
-        int d = InputWidth;
-        for (int start = 0; start < count; start += Block)
+        int n0 = Math.Min(count, Block);
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var re = pool.Rent(n0);
+        var z = pool.Rent(n0);
+        var p = pool.Rent(n0);
+        try
         {
-            int n = Math.Min(Block, count - start);
-            Network.ScoreComponents(rows.Slice(start * d, n * d), n, re.AsSpan(0, n), z.AsSpan(0, n), p.AsSpan(0, n));
-            for (int i = 0; i < n; i++) scores[start + i] = Mix.Combine(re[i], z[i], p[i]);
+            int d = InputWidth;
+            for (int start = 0; start < count; start += Block)
+            {
+                int n = Math.Min(Block, count - start);
+                Network.ScoreComponents(rows.Slice(start * d, n * d), n, re.AsSpan(0, n), z.AsSpan(0, n), p.AsSpan(0, n));
+                for (int i = 0; i < n; i++) scores[start + i] = Mix.Combine(re[i], z[i], p[i]);
+            }
+        }
+        finally
+        {
+            pool.Return(re);
+            pool.Return(z);
+            pool.Return(p);
         }
     }
 

@@ -71,8 +71,12 @@ internal static class TrainCommand
     /// <summary>Runs the protocol with a progress bar.</summary>
     internal static ExperimentResult Train(Output.CliConsole console, KpiTable table, IDetectorTrainer trainer, ExperimentOptions options)
     {
-        return console.Progress($"train {trainer.Kind}", 1.0, progress =>
-            DetectionExperiment.Run(table, trainer, options, new Progress<TrainingProgress>(p => progress.Report(p.Total > 0 ? (double)p.Step / p.Total : 0))));
+        return console.Progress($"train {trainer.Kind}", 1.0, (progress, status) =>
+            DetectionExperiment.Run(table, trainer, options, new Progress<TrainingProgress>(p =>
+            {
+                if (double.IsFinite(p.Loss)) status($"{p.Phase} step {p.Step:N0}/{p.Total:N0}, loss {p.Loss:G4}");
+                progress.Report(p.Total > 0 ? (double)p.Step / p.Total : 0);
+            })));
     }
 
     internal static void Report(Output.CliConsole console, ExperimentResult result, string outPath, IReadOnlyList<string>? figures = null)

@@ -85,7 +85,14 @@ internal sealed class CliConsole
     }
 
     /// <summary>Runs <paramref name="work"/> with a progress bar on stderr; plain lines when stderr is not a terminal.</summary>
-    public T Progress<T>(string description, double total, Func<IProgress<double>, T> work)
+    public T Progress<T>(string description, double total, Func<IProgress<double>, T> work) =>
+        Progress(description, total, (progress, _) => work(progress));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar on stderr whose text the work can update (e.g. the current
+    /// loss); plain lines when stderr is not a terminal.
+    /// </summary>
+    public T Progress<T>(string description, double total, Func<IProgress<double>, Action<string>, T> work)
     {
         if (Err.Profile.Capabilities.Interactive)
         {
@@ -97,13 +104,13 @@ internal sealed class CliConsole
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
-                    result = work(new Progress<double>(v => task.Value = v));
+                    result = work(new Progress<double>(v => task.Value = v), status => task.Description = Markup.Escape($"{description} — {status}"));
                     task.Value = total;
                 });
             return result;
         }
         var reporter = new LineProgress(StderrWriter, description, total);
-        var r = work(reporter);
+        var r = work(reporter, reporter.SetStatus);
         reporter.Finish();
         return r;
     }
@@ -113,13 +120,17 @@ internal sealed class CliConsole
     {
         private int _lastDecile = -1;
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private volatile string? _status;
+
+        public void SetStatus(string status) => _status = status;
 
         public void Report(double value)
         {
             int decile = total <= 0 ? 10 : (int)Math.Floor(10 * Math.Clamp(value / total, 0, 1));
             if (decile <= _lastDecile) return;
             _lastDecile = decile;
-            lock (writer) writer.WriteLine($"{description}: {decile * 10}% ({_clock.Elapsed.TotalSeconds:F1} s)");
+            var status = _status is { } st ? $" {st}" : "";
+            lock (writer) writer.WriteLine($"{description}: {decile * 10}% ({_clock.Elapsed.TotalSeconds:F1} s){status}");
         }
 
         public void Finish()

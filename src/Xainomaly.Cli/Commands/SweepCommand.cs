@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 
 using Spectre.Console;
 
+using Xainomaly.Cli.Output;
 using Xainomaly.Data;
 using Xainomaly.Detection;
 using Xainomaly.Evaluation;
@@ -68,7 +69,7 @@ internal static class SweepCommand
             console.Step($"Sweep: {modelList.Count} models × {budgets.Count} budgets × {n} seeds = {total} runs on {path}, {options.Parallelism} at once");
             int reused = 0;
             var runs = console.Progress("sweep", total, progress =>
-                LabelBudgetSweep.Run(table, options, new Progress<LabelBudgetSweep.RunEvent>(e =>
+                LabelBudgetSweep.Run(table, options, new SyncProgress<LabelBudgetSweep.RunEvent>(e =>
                 {
                     if (e.Reused) Interlocked.Increment(ref reused);
                     progress.Report(e.Done);

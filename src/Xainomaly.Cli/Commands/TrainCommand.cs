@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 
 using Spectre.Console;
 
+using Xainomaly.Cli.Output;
 using Xainomaly.Data;
 using Xainomaly.Detection;
 using Xainomaly.Evaluation;
@@ -72,7 +73,7 @@ internal static class TrainCommand
     internal static ExperimentResult Train(Output.CliConsole console, KpiTable table, IDetectorTrainer trainer, ExperimentOptions options)
     {
         return console.Progress($"train {trainer.Kind}", 1.0, (progress, status) =>
-            DetectionExperiment.Run(table, trainer, options, new Progress<TrainingProgress>(p =>
+            DetectionExperiment.Run(table, trainer, options, new SyncProgress<TrainingProgress>(p =>
             {
                 if (double.IsFinite(p.Loss)) status($"{p.Phase} step {p.Step:N0}/{p.Total:N0}, loss {p.Loss:G4}");
                 progress.Report(p.Total > 0 ? (double)p.Step / p.Total : 0);

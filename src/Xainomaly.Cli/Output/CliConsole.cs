@@ -104,7 +104,7 @@ internal sealed class CliConsole
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
-                    result = work(new Progress<double>(v => task.Value = v), status => task.Description = Markup.Escape($"{description} — {status}"));
+                    result = work(new SyncProgress<double>(v => task.Value = v), status => task.Description = Markup.Escape($"{description} — {status}"));
                     task.Value = total;
                 });
             return result;

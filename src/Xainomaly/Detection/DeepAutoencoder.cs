@@ -8,7 +8,7 @@ namespace Xainomaly.Detection;
 /// trained semi-supervised like SS-DeepCAE without the Jacobian term:
 /// L = 1/N Σᵢ [‖xᵢ − x̂ᵢ‖² + αᵢ·BCE(yᵢ, σ(head(zᵢ)))].
 /// </summary>
-public sealed class DeepAutoencoder : IComponentScorer
+public sealed class DeepAutoencoder : AutoencoderScorer
 {
     /// <summary>The kind name in model files and on the command line.</summary>
     public const string KindName = "deepae";
@@ -16,39 +16,25 @@ public sealed class DeepAutoencoder : IComponentScorer
     private const int FileMagic = 0x45414458; // "XDAE"
     private const int FileVersion = 1;
 
-    private readonly SemiSupervisedAutoencoder _net;
-
     /// <summary>Creates an untrained network for rows of <paramref name="inputWidth"/> features.</summary>
     public DeepAutoencoder(int inputWidth, DeepAutoencoderOptions? options = null)
+        : base(Build(inputWidth, options ?? new DeepAutoencoderOptions()))
     {
         Options = options ?? new DeepAutoencoderOptions();
-        _net = new SemiSupervisedAutoencoder(inputWidth, [.. Options.EncoderWidths], latentRelu: false, Options.Seed);
-        _net.Core.MaxDegreeOfParallelism = Math.Max(1, Options.MaxDegreeOfParallelism);
+    }
+
+    private static SemiSupervisedAutoencoder Build(int inputWidth, DeepAutoencoderOptions options)
+    {
+        var net = new SemiSupervisedAutoencoder(inputWidth, [.. options.EncoderWidths], latentRelu: false, options.Seed);
+        net.Core.MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism);
+        return net;
     }
 
     /// <summary>The settings it was built and trained with.</summary>
     public DeepAutoencoderOptions Options { get; }
 
     /// <inheritdoc />
-    public string Kind => KindName;
-
-    /// <inheritdoc />
-    public int InputWidth => _net.InputWidth;
-
-    /// <inheritdoc />
-    public bool HasReconstruction => true;
-
-    /// <inheritdoc />
-    public bool HasLatent => true;
-
-    /// <inheritdoc />
-    public bool HasHead => true;
-
-    /// <summary>Trainable scalars of the autoencoder alone (30,476 for d = 20 with the default widths).</summary>
-    public int AutoencoderParameterCount => _net.AutoencoderParameterCount;
-
-    /// <summary>Trainable scalars including the head.</summary>
-    public int ParameterCount => _net.Parameters.ScalarCount;
+    public override string Kind => KindName;
 
     /// <summary>Trains a network on a fit request (settings from <see cref="NetworkFitRequest.Settings"/>, seed from its context).</summary>
     public static DeepAutoencoder Fit(NetworkFitRequest request)
@@ -56,7 +42,7 @@ public sealed class DeepAutoencoder : IComponentScorer
         ArgumentNullException.ThrowIfNull(request);
         var options = DeepAutoencoderOptions.From(request.Settings, request.Context.Seed);
         var net = new DeepAutoencoder(request.Data.Width, options);
-        net._net.Train(request, options.Training, options.Seed);
+        net.Net.Train(request, options.Training, options.Seed);
         return net;
     }
 
@@ -76,18 +62,7 @@ public sealed class DeepAutoencoder : IComponentScorer
     }
 
     /// <inheritdoc />
-    public void ScoreComponents(ReadOnlySpan<float> rows, int count, Span<float> reconstructionError, Span<float> latentNorm, Span<float> headProbability)
-        => _net.Core.Score(rows, count, reconstructionError, latentNorm, headProbability);
-
-    /// <inheritdoc />
-    public bool TryInputGradient(ReadOnlySpan<float> rows, int count, float reWeight, float latentWeight, float headWeight, Span<float> gradient)
-    {
-        _net.Core.InputGradient(rows, count, reWeight, latentWeight, headWeight, gradient);
-        return true;
-    }
-
-    /// <inheritdoc />
-    public void Write(BinaryWriter writer)
+    public override void Write(BinaryWriter writer)
     {
         NetworkRuntime.WriteHeader(writer, FileMagic, FileVersion, InputWidth);
         NetworkRuntime.WriteInts(writer, [.. Options.EncoderWidths]);
@@ -97,7 +72,7 @@ public sealed class DeepAutoencoder : IComponentScorer
         writer.Write(Options.LearningRate);
         writer.Write(Options.LabelWeight);
         writer.Write(Options.Seed);
-        _net.Parameters.Save(writer);
+        Net.Parameters.Save(writer);
     }
 
     /// <summary>Reads a network written by <see cref="Write"/> (bit-identical weights).</summary>
@@ -115,7 +90,7 @@ public sealed class DeepAutoencoder : IComponentScorer
             Seed = reader.ReadInt64(),
         };
         var net = new DeepAutoencoder(d, options);
-        net._net.Parameters.Load(reader);
+        net.Net.Parameters.Load(reader);
         return net;
     }
 }

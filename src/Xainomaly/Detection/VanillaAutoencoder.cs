@@ -7,7 +7,7 @@ namespace Xainomaly.Detection;
 /// head h → 1 logit on the hidden code, trained semi-supervised like SS-DeepCAE without the Jacobian term:
 /// L = 1/N Σᵢ [‖xᵢ − x̂ᵢ‖² + αᵢ·BCE(yᵢ, σ(head(zᵢ)))], αᵢ = λ for labelled rows and 0 for unlabelled ones.
 /// </summary>
-public sealed class VanillaAutoencoder : IComponentScorer
+public sealed class VanillaAutoencoder : AutoencoderScorer
 {
     /// <summary>The kind name in model files and on the command line.</summary>
     public const string KindName = "vanilla-ae";
@@ -15,40 +15,26 @@ public sealed class VanillaAutoencoder : IComponentScorer
     private const int FileMagic = 0x45415658; // "XVAE"
     private const int FileVersion = 1;
 
-    private readonly SemiSupervisedAutoencoder _net;
-
     /// <summary>Creates an untrained network for rows of <paramref name="inputWidth"/> features.</summary>
     public VanillaAutoencoder(int inputWidth, VanillaAutoencoderOptions? options = null)
+        : base(Build(inputWidth, options ?? new VanillaAutoencoderOptions()))
     {
         Options = options ?? new VanillaAutoencoderOptions();
-        if (Options.Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(options), Options.Hidden, "Hidden must be positive.");
-        _net = new SemiSupervisedAutoencoder(inputWidth, [Options.Hidden], latentRelu: true, Options.Seed);
-        _net.Core.MaxDegreeOfParallelism = Math.Max(1, Options.MaxDegreeOfParallelism);
+    }
+
+    private static SemiSupervisedAutoencoder Build(int inputWidth, VanillaAutoencoderOptions options)
+    {
+        if (options.Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.Hidden, "Hidden must be positive.");
+        var net = new SemiSupervisedAutoencoder(inputWidth, [options.Hidden], latentRelu: true, options.Seed);
+        net.Core.MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism);
+        return net;
     }
 
     /// <summary>The settings it was built and trained with.</summary>
     public VanillaAutoencoderOptions Options { get; }
 
     /// <inheritdoc />
-    public string Kind => KindName;
-
-    /// <inheritdoc />
-    public int InputWidth => _net.InputWidth;
-
-    /// <inheritdoc />
-    public bool HasReconstruction => true;
-
-    /// <inheritdoc />
-    public bool HasLatent => true;
-
-    /// <inheritdoc />
-    public bool HasHead => true;
-
-    /// <summary>Trainable scalars of the autoencoder alone (d·h + h + h·d + d); the head adds h + 1.</summary>
-    public int AutoencoderParameterCount => _net.AutoencoderParameterCount;
-
-    /// <summary>Trainable scalars including the head.</summary>
-    public int ParameterCount => _net.Parameters.ScalarCount;
+    public override string Kind => KindName;
 
     /// <summary>Trains a network on a fit request (settings from <see cref="NetworkFitRequest.Settings"/>, seed from its context).</summary>
     public static VanillaAutoencoder Fit(NetworkFitRequest request)
@@ -56,7 +42,7 @@ public sealed class VanillaAutoencoder : IComponentScorer
         ArgumentNullException.ThrowIfNull(request);
         var options = VanillaAutoencoderOptions.From(request.Settings, request.Context.Seed);
         var net = new VanillaAutoencoder(request.Data.Width, options);
-        net._net.Train(request, options.Training, options.Seed);
+        net.Net.Train(request, options.Training, options.Seed);
         return net;
     }
 
@@ -76,18 +62,7 @@ public sealed class VanillaAutoencoder : IComponentScorer
     }
 
     /// <inheritdoc />
-    public void ScoreComponents(ReadOnlySpan<float> rows, int count, Span<float> reconstructionError, Span<float> latentNorm, Span<float> headProbability)
-        => _net.Core.Score(rows, count, reconstructionError, latentNorm, headProbability);
-
-    /// <inheritdoc />
-    public bool TryInputGradient(ReadOnlySpan<float> rows, int count, float reWeight, float latentWeight, float headWeight, Span<float> gradient)
-    {
-        _net.Core.InputGradient(rows, count, reWeight, latentWeight, headWeight, gradient);
-        return true;
-    }
-
-    /// <inheritdoc />
-    public void Write(BinaryWriter writer)
+    public override void Write(BinaryWriter writer)
     {
         NetworkRuntime.WriteHeader(writer, FileMagic, FileVersion, InputWidth);
         writer.Write(Options.Hidden);
@@ -97,7 +72,7 @@ public sealed class VanillaAutoencoder : IComponentScorer
         writer.Write(Options.LearningRate);
         writer.Write(Options.LabelWeight);
         writer.Write(Options.Seed);
-        _net.Parameters.Save(writer);
+        Net.Parameters.Save(writer);
     }
 
     /// <summary>Reads a network written by <see cref="Write"/> (bit-identical weights).</summary>
@@ -116,7 +91,7 @@ public sealed class VanillaAutoencoder : IComponentScorer
         };
         if (options.Hidden is < 1 or > 65_536) throw new InvalidDataException($"Vanilla AE weights: hidden width {options.Hidden} is out of range.");
         var net = new VanillaAutoencoder(d, options);
-        net._net.Parameters.Load(reader);
+        net.Net.Parameters.Load(reader);
         return net;
     }
 }

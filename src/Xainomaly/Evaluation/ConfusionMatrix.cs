@@ -92,31 +92,13 @@ public sealed record ConfusionMatrix(long TrueNegatives, long FalsePositives, lo
 
     /// <summary>Counts the decisions <c>score &gt; threshold</c> against <paramref name="labels"/>.</summary>
     /// <exception cref="ArgumentException">Lengths differ, a label is not 0/1 or a score is NaN (the index is named).</exception>
-    public static ConfusionMatrix FromScores(ReadOnlySpan<int> labels, ReadOnlySpan<double> scores, double threshold)
-    {
-        MetricGuard.SameLength(labels.Length, scores.Length, nameof(scores));
-        MetricGuard.Threshold(threshold);
-        long tn = 0, fp = 0, fn = 0, tp = 0;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            int y = labels[i];
-            double s = scores[i];
-            if ((uint)y > 1) MetricGuard.ThrowBadLabel(i, y);
-            if (double.IsNaN(s)) MetricGuard.ThrowNaNScore(i);
-            bool p = s > threshold;
-            if (y == 1)
-            {
-                if (p) tp++;
-                else fn++;
-            }
-            else if (p) fp++;
-            else tn++;
-        }
-        return new(tn, fp, fn, tp);
-    }
+    public static ConfusionMatrix FromScores(ReadOnlySpan<int> labels, ReadOnlySpan<double> scores, double threshold) => FromScoresCore(labels, scores, threshold);
 
     /// <inheritdoc cref="FromScores(ReadOnlySpan{int}, ReadOnlySpan{double}, double)"/>
-    public static ConfusionMatrix FromScores(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores, double threshold)
+    public static ConfusionMatrix FromScores(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores, double threshold) => FromScoresCore(labels, scores, threshold);
+
+    private static ConfusionMatrix FromScoresCore<T>(ReadOnlySpan<int> labels, ReadOnlySpan<T> scores, double threshold)
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
         MetricGuard.SameLength(labels.Length, scores.Length, nameof(scores));
         MetricGuard.Threshold(threshold);
@@ -124,9 +106,9 @@ public sealed record ConfusionMatrix(long TrueNegatives, long FalsePositives, lo
         for (int i = 0; i < labels.Length; i++)
         {
             int y = labels[i];
-            float s = scores[i];
+            double s = double.CreateChecked(scores[i]);
             if ((uint)y > 1) MetricGuard.ThrowBadLabel(i, y);
-            if (float.IsNaN(s)) MetricGuard.ThrowNaNScore(i);
+            if (double.IsNaN(s)) MetricGuard.ThrowNaNScore(i);
             bool p = s > threshold;
             if (y == 1)
             {

@@ -30,37 +30,13 @@ internal sealed class RankedScores : IDisposable
 
     public ReadOnlySpan<byte> Positive => _positive.AsSpan(0, Length);
 
-    public static RankedScores Create(ReadOnlySpan<int> labels, ReadOnlySpan<double> scores)
-    {
-        MetricGuard.SameLength(labels.Length, scores.Length, nameof(scores));
-        MetricGuard.NotEmpty(labels.Length);
-        int n = labels.Length;
-        double[] keys = ArrayPool<double>.Shared.Rent(n);
-        byte[] pos = ArrayPool<byte>.Shared.Rent(n);
-        long positives = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double s = scores[i];
-            if (double.IsNaN(s))
-            {
-                Release(keys, pos);
-                MetricGuard.ThrowNaNScore(i);
-            }
-            int y = labels[i];
-            if ((uint)y > 1)
-            {
-                Release(keys, pos);
-                MetricGuard.ThrowBadLabel(i, y);
-            }
-            keys[i] = s;
-            pos[i] = (byte)y;
-            positives += y;
-        }
-        Array.Sort(keys, pos, 0, n);
-        return new RankedScores(keys, pos, n, positives);
-    }
+    public static RankedScores Create(ReadOnlySpan<int> labels, ReadOnlySpan<double> scores) => CreateCore(labels, scores);
 
-    public static RankedScores Create(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores)
+
+    public static RankedScores Create(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores) => CreateCore(labels, scores);
+
+    private static RankedScores CreateCore<T>(ReadOnlySpan<int> labels, ReadOnlySpan<T> scores)
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
         MetricGuard.SameLength(labels.Length, scores.Length, nameof(scores));
         MetricGuard.NotEmpty(labels.Length);
@@ -70,8 +46,8 @@ internal sealed class RankedScores : IDisposable
         long positives = 0;
         for (int i = 0; i < n; i++)
         {
-            float s = scores[i];
-            if (float.IsNaN(s))
+            T s = scores[i];
+            if (T.IsNaN(s))
             {
                 Release(keys, pos);
                 MetricGuard.ThrowNaNScore(i);
@@ -83,7 +59,7 @@ internal sealed class RankedScores : IDisposable
                 MetricGuard.ThrowBadLabel(i, y);
             }
             // float -> double is exact, so ties and order are those of the float scores.
-            keys[i] = s;
+            keys[i] = double.CreateChecked(s);
             pos[i] = (byte)y;
             positives += y;
         }

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+echo "== services (nats-server, influxd, chromium on loopback)"
+eval "$(bash scripts/services.sh start)"
+
 echo "== restore"
 dotnet restore Xainomaly.slnx -v q
 

@@ -1,0 +1,11 @@
+namespace Xainomaly.Service.Pipeline;
+
+/// <summary>
+/// The one pipeline every ingest path feeds: parse and check, score, explain, find the degradation cause, store
+/// (idempotently), publish anomalies. When the returned task completes, every accepted record is stored.
+/// </summary>
+public interface IReportPipeline
+{
+    /// <summary>Processes a batch; one outcome per incoming record, in order. Never throws for bad records.</summary>
+    Task<IReadOnlyList<RecordOutcome>> ProcessAsync(IReadOnlyList<IncomingReport> reports, CancellationToken cancellationToken);
+}

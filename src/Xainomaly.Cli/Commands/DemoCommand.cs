@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 
 using Spectre.Console;
 
+using Xainomaly.Cli.Output;
 using Xainomaly.Data;
 using Xainomaly.Detection;
 using Xainomaly.Evaluation;
@@ -31,7 +32,8 @@ internal static class DemoCommand
             var clock = Stopwatch.StartNew();
             var dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
-            var result = new JsonObject { ["out"] = Path.GetFullPath(dir), ["seed"] = parse.GetValue(seed) };
+            var provenance = ResultFiles.Provenance(parse);
+            var result = new JsonObject { ["command"] = "demo", ["out"] = Path.GetFullPath(dir), ["seed"] = parse.GetValue(seed) };
             var steps = new JsonArray();
 
             KpiTable table;
@@ -63,10 +65,15 @@ internal static class DemoCommand
                 console.Out.MarkupLine($"[bold]{Markup.Escape(dataPath)}[/]: {table.RowCount:N0} rows, {table.Columns.Count} columns");
                 console.Table(InspectCommand.Render(summary));
             }
-            result["data"] = InspectCommand.ToJson(dataPath, table, summary);
+            bool quickRun = parse.GetValue(quick);
+            var inspected = InspectCommand.ToJson(dataPath, table, summary);
+            inspected["run"] = provenance.DeepClone();
+            // The t-SNE view is exact O(n²): 1,000 rows keep the default demo's step to a few seconds.
+            inspected["embedding"] = InspectCommand.Embedding(console, table, quickRun ? 500 : 1000, parse.GetValue(seed));
+            ResultFiles.Write(dir, "inspect.json", inspected);
+            result["data"] = new JsonObject { ["file"] = dataPath, ["rows"] = table.RowCount, ["labelRate"] = summary.PositiveRate, ["sha256"] = inspected["sha256"]?.DeepClone() };
             steps.Add(Timed("inspect", clock));
 
-            bool quickRun = parse.GetValue(quick);
             console.Step("3. Train detectors with 100 labels (the rest of the training pool unlabelled); test on a held-out 20 % split");
             var models = new JsonArray();
             var summary3 = new Table().Border(TableBorder.Rounded).Title("held-out test split");
@@ -76,10 +83,12 @@ internal static class DemoCommand
             foreach (var kind in new[] { SsDeepCae.KindName, IsolationForestDetector.KindName })
             {
                 var settings = new TrainerSettings { Steps = quickRun ? 2_000 : null };
-                var experiment = new ExperimentOptions { LabelBudget = Math.Min(100, table.RowCount / 2), Seed = parse.GetValue(seed), DataSource = dataPath };
+                var experiment = new ExperimentOptions { LabelBudget = Math.Min(100, table.RowCount / 2), Seed = parse.GetValue(seed), DataSource = dataPath, DataSha256 = inspected["sha256"]?.GetValue<string>() };
                 var trained = TrainCommand.Train(console, table, DetectorTrainers.Create(kind, settings), experiment);
                 var modelPath = Path.Combine(dir, $"{kind}.model");
                 trained.Model.Save(modelPath);
+                // Each step leaves its result file in the demo directory, as the command would with --results.
+                TrainCommand.WriteResults(dir, table, trained, TrainCommand.ResultJson(trained, modelPath, null, (JsonObject)provenance.DeepClone()));
                 var m = trained.Test!;
                 summary3.AddRow(kind, Markup.Escape(trained.Model.Detector.ScoreDescription), m.UnweightedAverageRecall.ToString("F4", CultureInfo.InvariantCulture),
                     m.F1.ToString("F4", CultureInfo.InvariantCulture), m.RocAuc?.ToString("F4", CultureInfo.InvariantCulture) ?? "–", trained.Seconds.ToString("F1", CultureInfo.InvariantCulture));
@@ -94,9 +103,19 @@ internal static class DemoCommand
             result["models"] = models;
             steps.Add(Timed("train", clock));
 
+            // demo.json goes down before the report so the report's "how it was made" shows the steps' timings.
             result["steps"] = steps;
             result["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
-            console.Result($"[green]Demo finished[/] in {clock.Elapsed.TotalSeconds:F1} s; outputs in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
+            result["run"] = provenance;
+            ResultFiles.Write(dir, "demo.json", result);
+            console.Step("4. Write the HTML report");
+            string reportPath = Path.Combine(dir, "report.html");
+            var reportResult = ReportCommand.Build(console, dir, reportPath, "Xainomaly demo report", (JsonObject)provenance.DeepClone());
+            steps.Add(Timed("report", clock));
+            result["report"] = reportResult["path"]!.DeepClone();
+            result["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            ResultFiles.Write(dir, "demo.json", result);
+            console.Result($"[green]Demo finished[/] in {clock.Elapsed.TotalSeconds:F1} s; outputs in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]; report: [bold]{Markup.Escape(Path.GetFullPath(reportPath))}[/]");
             console.WriteJson(result);
             return ExitCodes.Success;
         });

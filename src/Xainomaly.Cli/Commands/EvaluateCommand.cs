@@ -18,9 +18,10 @@ internal static class EvaluateCommand
         var modelPath = new Option<string>("--model") { Description = "Model file written by 'xainomaly train'.", Required = true };
         var data = new Option<string>("--data") { Description = "Labelled KPI data (CSV or UE report JSON).", Required = true };
         var json = CliHost.JsonOption();
+        var outDir = new Option<string?>("--out") { Description = "Also write the result to DIR/evaluate-<model kind>.json for 'xainomaly report'." };
         var dataOptions = new DataOptions();
         var command = new Command("evaluate", "Score labelled data with a saved model: accuracy, precision, recall, F1, ROC-AUC, average precision, UAR, confusion matrix.");
-        foreach (var o in new Option[] { modelPath, data, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { modelPath, data, outDir, json }) command.Options.Add(o);
         dataOptions.AddTo(command);
         host.SetAction(command, json, (parse, console) =>
         {
@@ -43,7 +44,8 @@ internal static class EvaluateCommand
             console.Table(t);
             if (scored.Report.TotalUnseen > 0 || scored.Report.TotalOutOfRange > 0)
                 console.Note($"preprocessing: {scored.Report.TotalUnseen} unseen categories, {scored.Report.TotalOutOfRange} values outside the training range");
-            var result = TrainCommand.MetricsJson(m);
+            var result = new JsonObject { ["command"] = "evaluate" };
+            foreach (var (key, value) in TrainCommand.MetricsJson(m)) result[key] = value?.DeepClone();
             result["model"] = parse.GetValue(modelPath);
             result["kind"] = model.Info.Kind;
             result["data"] = path;
@@ -51,6 +53,8 @@ internal static class EvaluateCommand
             result["threshold"] = scored.Threshold;
             result["unseenCategories"] = scored.Report.TotalUnseen;
             result["outOfRangeValues"] = scored.Report.TotalOutOfRange;
+            result["run"] = Output.ResultFiles.Provenance(parse);
+            if (parse.GetValue(outDir) is { } dir) Output.ResultFiles.Write(dir, $"evaluate-{model.Info.Kind}.json", result);
             console.WriteJson(result);
             return ExitCodes.Success;
         });

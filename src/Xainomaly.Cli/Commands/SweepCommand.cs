@@ -32,7 +32,7 @@ internal static class SweepCommand
         var models = new Option<string[]>("--models") { Description = $"Detectors (comma-separated): {string.Join(", ", DetectorTrainers.Kinds)}.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. DetectorTrainers.Kinds] };
         var labels = new Option<string[]>("--labels") { Description = "Label budgets (comma-separated; 'all' = every label of the training pool).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["100", "300", "500", "800", "1000", "all"] };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per cell (seeds 1..N).", DefaultValueFactory = _ => 5 };
-        var output = new Option<string>("--out") { Description = "Directory for the table (Markdown, CSV, JSON) and the finished runs (resume).", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory for the table (Markdown, CSV, JSON), sweep.json for 'xainomaly report', and the finished runs (resume).", Required = true };
         var unlabeled = new Option<string?>("--unlabeled") { Description = "Extra unlabelled data (e.g. ../shared/data/ue.json.gz)." };
         var parallel = new Option<int>("--parallel") { Description = "Runs at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var plots = new Option<string?>("--plots") { Description = "Write figures (PNG and SVG): UAR, F1, ROC-AUC and accuracy against the number of labels, one line per model." };
@@ -82,10 +82,14 @@ internal static class SweepCommand
             File.WriteAllText(Path.Combine(dir, "table.md"), Markdown(cells, modelList, budgetNames, path, n));
             File.WriteAllText(Path.Combine(dir, "table.csv"), Csv(cells));
             var result = Json(cells, path, n, options);
+            int allLabels = DataSplits.StratifiedTrainTest(table.Labels(), options.Protocol.TestFraction, options.Protocol.SplitSeed).Train.Length;
+            result["allLabels"] = allLabels;
+            result["dataSha256"] = options.Protocol.DataSha256;
+            result["run"] = ResultFiles.Provenance(parse);
             File.WriteAllText(Path.Combine(dir, "table.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ResultFiles.Write(dir, "sweep.json", result);
             if (parse.GetValue(plots) is { } plotDir)
             {
-                int allLabels = DataSplits.StratifiedTrainTest(table.Labels(), options.Protocol.TestFraction, options.Protocol.SplitSeed).Train.Length;
                 var figures = Plots.ForSweep(plotDir, cells, allLabels);
                 console.Note($"{figures.Count} figure files written to {plotDir}");
             }
@@ -163,6 +167,6 @@ internal static class SweepCommand
             if (PaperTableV.Lookup(c.Model, c.Budget) is { } p) o["paperUar"] = new JsonObject { ["mean"] = p.Mean / 100, ["std"] = p.Std / 100 };
             arr.Add(o);
         }
-        return new JsonObject { ["data"] = data, ["seeds"] = seeds, ["models"] = new JsonArray([.. options.Models.Select(m => (JsonNode)m!)]), ["cells"] = arr };
+        return new JsonObject { ["command"] = "sweep", ["data"] = data, ["seeds"] = seeds, ["models"] = new JsonArray([.. options.Models.Select(m => (JsonNode)m!)]), ["cells"] = arr };
     }
 }

@@ -26,11 +26,12 @@ internal static class TrainCommand
         var testFraction = new Option<double>("--test-fraction") { Description = "Share held out as the test split (0 = none).", DefaultValueFactory = _ => 0.2 };
         var splitSeed = new Option<long>("--split-seed") { Description = "Seed of the test split.", DefaultValueFactory = _ => 42 };
         var plots = new Option<string?>("--plots") { Description = "Write figures (PNG and SVG) here: loss and accuracy curves, score and reconstruction-error distributions, ROC and precision–recall." };
+        var results = new Option<string?>("--results") { Description = "Write the result for 'xainomaly report' here: train-<model>.json (this command's JSON) and train-<model>.scores.csv (test rows: label, score, reconstruction error)." };
         var json = CliHost.JsonOption();
         var dataOptions = new DataOptions();
         var training = new TrainingOptions();
         var command = new Command("train", "Train a detector with a label budget (the rest of the training pool unlabelled), report validation and test metrics, save the model.");
-        foreach (var o in new Option[] { data, model, labels, seed, output, unlabeled, testFraction, splitSeed, plots, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, model, labels, seed, output, unlabeled, testFraction, splitSeed, plots, results, json }) command.Options.Add(o);
         training.AddTo(command);
         dataOptions.AddTo(command);
         host.SetAction(command, json, (parse, console) =>
@@ -63,7 +64,9 @@ internal static class TrainCommand
                 figures = Plots.ForTraining(plotDir, table, result);
                 console.Note($"{figures.Count} figure files written to {plotDir}");
             }
-            Report(console, result, outPath, figures);
+            var node = ResultJson(result, outPath, figures, ResultFiles.Provenance(parse));
+            if (parse.GetValue(results) is { } resultDir) WriteResults(resultDir, table, result, node);
+            Report(console, result, outPath, node);
             return ExitCodes.Success;
         });
         return command;
@@ -80,7 +83,7 @@ internal static class TrainCommand
             })));
     }
 
-    internal static void Report(Output.CliConsole console, ExperimentResult result, string outPath, IReadOnlyList<string>? figures = null)
+    internal static void Report(Output.CliConsole console, ExperimentResult result, string outPath, JsonObject node)
     {
         var t = new Table().Border(TableBorder.Rounded).Title($"{result.Model.Info.Kind}, labels {result.Model.Info.Training["labelBudget"]}");
         t.AddColumn("split");
@@ -89,8 +92,27 @@ internal static class TrainCommand
             t.AddRow("test", F(m.Accuracy), F(m.Precision), F(m.Recall), F(m.F1), F(m.RocAuc), F(m.UnweightedAverageRecall));
         console.Table(t);
         console.Result($"threshold τ = {result.Model.Detector.Threshold:G6} ({Markup.Escape(result.Model.Detector.ScoreDescription)}); trained in {result.Seconds:F1} s; model written to [bold]{Markup.Escape(outPath)}[/]");
-        console.WriteJson(new JsonObject
+        console.WriteJson(node);
+    }
+
+    /// <summary>The command's one JSON object (also the result file <c>train-&lt;kind&gt;.json</c>).</summary>
+    internal static JsonObject ResultJson(ExperimentResult result, string outPath, IReadOnlyList<string>? figures, JsonObject provenance)
+    {
+        var history = new JsonArray();
+        foreach (var h in result.History)
         {
+            if (!double.IsFinite(h.Loss)) continue;
+            history.Add(new JsonObject
+            {
+                ["step"] = h.Step,
+                ["loss"] = h.Loss,
+                ["validationLoss"] = h.ValidationLoss is { } vl && double.IsFinite(vl) ? vl : null,
+                ["validationAccuracy"] = h.ValidationAccuracy is { } va && double.IsFinite(va) ? va : null,
+            });
+        }
+        return new JsonObject
+        {
+            ["command"] = "train",
             ["model"] = outPath,
             ["kind"] = result.Model.Info.Kind,
             ["score"] = result.Model.Detector.ScoreDescription,
@@ -98,9 +120,48 @@ internal static class TrainCommand
             ["training"] = result.Model.Info.Training.DeepClone(),
             ["validation"] = result.Validation.DeepClone(),
             ["test"] = result.Test is { } tm ? MetricsJson(tm) : null,
+            ["testRows"] = result.TestRows.Length,
             ["seconds"] = Math.Round(result.Seconds, 3),
             ["figures"] = new JsonArray([.. (figures ?? []).Select(f => (JsonNode)f!)]),
-        });
+            ["history"] = history,
+            ["run"] = provenance,
+        };
+    }
+
+    /// <summary>
+    /// Writes <c>train-&lt;kind&gt;.json</c> and the per-row test results <c>train-&lt;kind&gt;.scores.csv</c> (row, label,
+    /// score, and the reconstruction error for detectors that have one), which the report draws ROC, PR and
+    /// distributions from. The JSON names the CSV in <c>"scores"</c>.
+    /// </summary>
+    internal static void WriteResults(string dir, KpiTable table, ExperimentResult result, JsonObject node)
+    {
+        string kind = result.Model.Info.Kind;
+        Directory.CreateDirectory(dir);
+        if (result.TestRows.Length > 0)
+        {
+            float[]? re = null;
+            if (result.Model.Detector is IScoreComponents parts && parts.ComponentNames.Contains("re"))
+            {
+                var x = result.Model.Inputs(table, out _, result.TestRows);
+                int m = parts.ComponentNames.Count;
+                var all = new float[result.TestRows.Length * m];
+                parts.Components(x, result.TestRows.Length, all);
+                int reIndex = parts.ComponentNames.ToList().IndexOf("re");
+                re = new float[result.TestRows.Length];
+                for (int i = 0; i < re.Length; i++) re[i] = all[i * m + reIndex];
+            }
+            var csv = new System.Text.StringBuilder(re is null ? "row,label,score\n" : "row,label,score,re\n");
+            for (int i = 0; i < result.TestRows.Length; i++)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{result.TestRows[i]},{result.TestLabels[i]},{result.TestScores[i]:R}");
+                if (re is not null) csv.Append(CultureInfo.InvariantCulture, $",{re[i]:R}");
+                csv.Append('\n');
+            }
+            string csvName = $"train-{kind}.scores.csv";
+            File.WriteAllText(Path.Combine(dir, csvName), csv.ToString());
+            node["scores"] = csvName;
+        }
+        ResultFiles.Write(dir, $"train-{kind}.json", node);
     }
 
     internal static JsonObject MetricsJson(BinaryMetrics m) => new()

@@ -262,9 +262,15 @@ internal sealed class ReportBuilder(ResultSet results)
         w.Element("h3", $"Explanations by {method}: {rows.Count} rows, {features.Count} features");
         if (Json.Obj(j, "aggregate") is { } agg)
         {
-            var scalars = agg.Where(p => Json.IsScalar(p.Value)).ToList();
-            if (scalars.Count > 0)
-                w.Table(["aggregate", "value"], scalars.Select(p => (IReadOnlyList<string>)[p.Key, Json.Scalar(p.Value)]), new HashSet<int> { 1 }, id: "explain-aggregate");
+            var scalars = new List<IReadOnlyList<string>>();
+            foreach (var (k, v) in agg)
+            {
+                if (Json.IsScalar(v)) scalars.Add([k, Json.Scalar(v)]);
+                else if (v is JsonObject inner)
+                    foreach (var (k2, v2) in inner)
+                        if (Json.IsScalar(v2)) scalars.Add([$"{k} {k2}", Json.Scalar(v2)]);
+            }
+            if (scalars.Count > 0) w.Table(["aggregate", "value"], scalars, new HashSet<int> { 1 }, id: "explain-aggregate");
         }
         if (rows.Count == 0 || features.Count == 0) return;
         w.Open("div", ("class", "figs"));
@@ -288,27 +294,50 @@ internal sealed class ReportBuilder(ResultSet results)
         w.Close();
     }
 
+    /// <summary>The method-comparison columns shown when present (xai-bench writes many more; the JSON has them all).</summary>
+    private static readonly string[] XaiColumns =
+    [
+        "method", "rows", "skipped", "wallMsPerRow", "cpuMsPerRow", "vsExact.cosine", "vsExact.top1", "vsExact.top3AnyOverlap", "vsKernel.cosine", "vsKernel.top1",
+        "confidenceScore", "errorMetric", "sensitivity.mean", "exclusionAuc", "inclusionAuc", "exclusionAucFeatures", "inclusionAucFeatures", "exclusionAccuracyAuc", "inclusionAccuracyAuc", "msPerRow",
+    ];
+
     private void XaiBench(HtmlWriter w, ResultFile b)
     {
         w.Element("h3", "Explanation methods compared (xai-bench)");
+        var facts = new List<string>();
+        foreach (var key in new[] { "kind", "rows", "rowSelection", "background", "features", "reference", "accuracyAgainst", "seed" })
+            if (b.Json[key] is JsonValue v) facts.Add($"{key}: {Json.Scalar(v)}");
+        if (facts.Count > 0) w.Paragraph(string.Join("; ", facts) + ".", "note");
         // The method table: the first array of objects that name a method.
         var methods = Json.Objects(b.Json).SelectMany(o => o.Select(p => p.Value).OfType<JsonArray>())
-            .Select(a => a.OfType<JsonObject>().Where(x => Json.Str(x, "method") is not null).ToList()).FirstOrDefault(l => l.Count > 0);
-        if (methods is not null)
+            .Select(a => a.OfType<JsonObject>().Where(x => Json.Str(x, "method") is not null).ToList()).FirstOrDefault(l => l.Count > 0) ?? [];
+        if (methods.Count > 0)
         {
             var (headers, cells, numeric) = Json.Flatten(methods);
-            w.Table(headers, cells, numeric, id: "xai-bench-table");
+            var keep = XaiColumns.Where(headers.Contains).Select(h => headers.IndexOf(h)).ToList();
+            if (keep.Count < 3) keep = [.. Enumerable.Range(0, headers.Count)];
+            w.Table([.. keep.Select(i => headers[i])], cells.Select(r => (IReadOnlyList<string>)[.. keep.Select(i => r[i])]),
+                new HashSet<int>(keep.Select((c, i) => (c, i)).Where(p => numeric.Contains(p.c)).Select(p => p.i)), id: "xai-bench-table");
         }
-        // Exclusion / inclusion curves: any object with κ and accuracy arrays.
-        var curveObjects = Json.Objects(b.Json).Where(o => Json.Numbers(o["kappa"]) is not null).ToList();
-        if (curveObjects.Count == 0) return;
+        // Exclusion / inclusion curves: per method, κ and accuracy arrays on the method object or one level below it.
+        var curves = new List<(string Method, JsonObject Curve)>();
+        foreach (var m in methods)
+        {
+            string name = Json.Str(m, "method")!;
+            if (Json.Numbers(m["kappa"]) is not null) curves.Add((name, m));
+            foreach (var (_, v) in m)
+                if (v is JsonObject inner && Json.Numbers(inner["kappa"]) is not null) curves.Add((name, inner));
+        }
+        if (curves.Count == 0)
+            curves.AddRange(Json.Objects(b.Json).Where(o => Json.Numbers(o["kappa"]) is not null).Select((o, i) => (Json.Str(o, "method") ?? $"method {i + 1}", o)));
+        if (curves.Count == 0) return;
         w.Open("div", ("class", "figs"));
         foreach (var (key, name) in new[] { ("exclusionAccuracy", "Exclusion curve: accuracy with the top-κ features removed"), ("inclusionAccuracy", "Inclusion curve: accuracy with only the top-κ features kept") })
         {
             var series = new List<LineSeries>();
-            foreach (var o in curveObjects)
+            foreach (var (method, o) in curves)
                 if (Json.Numbers(o["kappa"]) is { } k && Json.Numbers(o[key]) is { } y && y.Length == k.Length && y.Length > 1)
-                    series.Add(new LineSeries(Json.Str(o, "method") ?? $"method {series.Count + 1}", k, y));
+                    series.Add(new LineSeries(method, k, y));
             if (series.Count > 0) w.Figure(new LineChart(name, "κ (share of features)", "detection accuracy", series) { YRange = (0, 1) }, NextId());
         }
         w.Close();
@@ -352,13 +381,7 @@ internal sealed class ReportBuilder(ResultSet results)
             w.Table(headers, rows, numeric, caption: "The robustness matrix", id: "robustness-table");
             foreach (var (c, name) in cells.Zip(names)) Affected(w, Json.Obj(c, "affected"), name);
         }
-        foreach (var a in attacks.Concat(harden))
-        {
-            w.Element("h3", $"{a.Command}: {Path.GetFileName(a.Path)}");
-            var scalars = a.Json.Where(p => Json.IsScalar(p.Value) && p.Key != "command").ToList();
-            if (scalars.Count > 0) w.Table(["figure", "value"], scalars.Select(p => (IReadOnlyList<string>)[p.Key, Json.Scalar(p.Value)]), new HashSet<int> { 1 });
-            foreach (var o in Json.Objects(a.Json).Where(o => o.ContainsKey("features") && o["features"] is JsonArray).Take(1)) Affected(w, o, a.Command);
-        }
+        foreach (var a in attacks.Concat(harden)) AttackResult(w, a);
         return new HtmlReportSection("robustness", title, w.ToString());
     }
 
@@ -370,16 +393,56 @@ internal sealed class ReportBuilder(ResultSet results)
         return $"{Json.Str(c, "kind") ?? "?"} · {method}" + (eps is { } e ? $" ε={G(e)}" : "");
     }
 
-    private void Affected(HtmlWriter w, JsonObject? affected, string name)
+    /// <summary>
+    /// An attack or harden result: its settings, every metrics object in it (e.g. before/after) as a table and bars,
+    /// and the affected features.
+    /// </summary>
+    private void AttackResult(HtmlWriter w, ResultFile a)
     {
-        var features = (Json.Arr(affected, "features") ?? []).OfType<JsonObject>().ToList();
+        var j = a.Json;
+        var attack = Json.Obj(j, "attack");
+        string what = attack is null ? a.Command : $"{Json.Str(attack, "method")} ε={G(Json.Num(attack, "epsilon"))}";
+        w.Element("h3", $"{a.Command}: {Json.Str(j, "kind") ?? "model"}, {what} ({Path.GetFileName(a.Path)})");
+        var scalars = j.Where(p => Json.IsScalar(p.Value) && p.Key != "command").ToList();
+        if (scalars.Count > 0) w.Table(["figure", "value"], scalars.Select(p => (IReadOnlyList<string>)[p.Key, Json.Scalar(p.Value)]), new HashSet<int> { 1 });
+        var metricObjects = new List<(string Path, JsonObject Metrics)>();
+        Collect(j, "", metricObjects);
+        if (metricObjects.Count > 0)
+        {
+            string[] keys = ["accuracy", "uar", "precision", "recall", "f1"];
+            w.Table(["", .. keys], metricObjects.Select(m => (IReadOnlyList<string>)[m.Path, .. keys.Select(k => Json.F4(Json.Num(m.Metrics, k)))]), new HashSet<int> { 1, 2, 3, 4, 5 });
+            var shown = new[] { ("accuracy", "accuracy"), ("uar", "UAR"), ("f1", "F1") }.Where(k => metricObjects.All(m => Json.Num(m.Metrics, k.Item1) is not null)).ToList();
+            if (shown.Count > 0)
+                w.Figure(new BarChart($"{a.Command}: {what}", "", "test split", [.. shown.Select(k => k.Item2)],
+                    [.. metricObjects.Select(m => new BarSeries(m.Path, [.. shown.Select(k => Json.Num(m.Metrics, k.Item1)!.Value)]))]), NextId());
+        }
+        if (j["affectedFeatures"] is JsonArray list) Affected(w, list, Json.Obj(j, "affected"), $"{Json.Str(j, "kind")} · {what}");
+        else if (Json.Obj(j, "affected") is { } aff) Affected(w, Json.Arr(aff, "features"), aff, $"{Json.Str(j, "kind")} · {what}");
+    }
+
+    private static void Collect(JsonObject o, string path, List<(string, JsonObject)> found)
+    {
+        foreach (var (k, v) in o)
+        {
+            if (v is not JsonObject inner) continue;
+            string p = path.Length == 0 ? k : path + " " + k;
+            if (Json.Num(inner, "accuracy") is not null) found.Add((p, inner));
+            else Collect(inner, p, found);
+        }
+    }
+
+    private void Affected(HtmlWriter w, JsonObject? affected, string name) => Affected(w, Json.Arr(affected, "features"), affected, name);
+
+    private void Affected(HtmlWriter w, JsonArray? list, JsonObject? summary, string name)
+    {
+        var features = (list ?? []).OfType<JsonObject>().ToList();
         if (features.Count == 0) return;
         w.Element("h3", $"Affected features next to the SHAP ranking: {name}");
         var top = features.Take(12).ToList();
         w.Table(["attack rank", "feature", "rows changed", "mean |Δ| (physical)", "unit", "mean |φ|", "SHAP rank"],
-            top.Select(f => (IReadOnlyList<string>)[G(Json.Num(f, "rank")), Json.Str(f, "name") ?? "?", G(Json.Num(f, "rowsChanged")), G(Json.Num(f, "meanAbsDeltaPhysical")), Json.Str(f, "unit") ?? "", G(Json.Num(f, "meanAbsShap")), G(Json.Num(f, "shapRank"))]),
+            top.Select(f => (IReadOnlyList<string>)[G(Json.Num(f, "rank")), Json.Str(f, "name") ?? Json.Str(f, "feature") ?? "?", G(Json.Num(f, "rowsChanged")), G(Json.Num(f, "meanAbsDeltaPhysical")), Json.Str(f, "unit") ?? "", G(Json.Num(f, "meanAbsShap")), G(Json.Num(f, "shapRank"))]),
             new HashSet<int> { 0, 2, 3, 5, 6 });
-        if (Json.Num(affected, "spearmanWithShap") is { } rho) w.Paragraph($"Spearman rank correlation of the attack's ranking with mean |φ| ({Json.Str(affected, "shapMethod") ?? "SHAP"}): {G(rho)}.", "note");
+        if (Json.Num(summary, "spearmanWithShap") is { } rho) w.Paragraph($"Spearman rank correlation of the attack's ranking with mean |φ| ({Json.Str(summary, "shapMethod") ?? "SHAP"}): {G(rho)}.", "note");
     }
 
     // ---------------------------------------------------------------- provenance

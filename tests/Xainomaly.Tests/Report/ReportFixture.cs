@@ -66,7 +66,7 @@ public sealed class ReportFixture : IDisposable
             ["method"] = "fastshap-c",
             ["features"] = new JsonArray([.. features.Select(f => (JsonNode)f!)]),
             ["rows"] = rows,
-            ["aggregate"] = new JsonObject { ["meanCs"] = 0.05, ["meanEm"] = 0.04 },
+            ["aggregate"] = new JsonObject { ["rows"] = 12, ["cs"] = new JsonObject { ["mean"] = 0.05, ["median"] = 0.04, ["p90"] = 0.09 }, ["em"] = new JsonObject { ["mean"] = 0.04 } },
             ["seconds"] = 0.12,
         });
         var kappa = new JsonArray([.. Enumerable.Range(0, 9).Select(i => (JsonNode)(i / 8.0))]);
@@ -75,15 +75,31 @@ public sealed class ReportFixture : IDisposable
             ["command"] = "xai-bench",
             ["rows"] = 12,
             ["methods"] = new JsonArray(
-                new JsonObject { ["method"] = "kernel", ["exclusionAuc"] = 0.41, ["inclusionAuc"] = 0.77, ["msPerRow"] = 55.0 },
-                new JsonObject { ["method"] = "fastshap-c", ["exclusionAuc"] = 0.38, ["inclusionAuc"] = 0.81, ["msPerRow"] = 0.01 }),
-            ["curves"] = new JsonArray(
-                new JsonObject { ["method"] = "kernel", ["kappa"] = kappa.DeepClone(), ["exclusionAccuracy"] = Curve(0.9, -0.5), ["inclusionAccuracy"] = Curve(0.4, 0.5) },
-                new JsonObject { ["method"] = "fastshap-c", ["kappa"] = kappa.DeepClone(), ["exclusionAccuracy"] = Curve(0.9, -0.55), ["inclusionAccuracy"] = Curve(0.4, 0.52) }),
+                new JsonObject
+                {
+                    ["method"] = "kernel",
+                    ["rows"] = 12,
+                    ["wallMsPerRow"] = 55.0,
+                    ["vsExact"] = new JsonObject { ["cosine"] = 0.99, ["top1"] = 0.95 },
+                    ["exclusionAuc"] = 0.41,
+                    ["inclusionAuc"] = 0.77,
+                    ["curves"] = new JsonObject { ["kappa"] = kappa.DeepClone(), ["exclusionAccuracy"] = Curve(0.9, -0.5), ["inclusionAccuracy"] = Curve(0.4, 0.5) },
+                },
+                new JsonObject
+                {
+                    ["method"] = "fastshap-c",
+                    ["rows"] = 12,
+                    ["wallMsPerRow"] = 0.01,
+                    ["vsExact"] = new JsonObject { ["cosine"] = 0.93, ["top1"] = 0.88 },
+                    ["exclusionAuc"] = 0.38,
+                    ["inclusionAuc"] = 0.81,
+                    ["curves"] = new JsonObject { ["kappa"] = kappa.DeepClone(), ["exclusionAccuracy"] = Curve(0.9, -0.55), ["inclusionAccuracy"] = Curve(0.4, 0.52) },
+                }),
         });
         var affected = new JsonArray();
         for (int k = 0; k < 5; k++)
             affected.Add(new JsonObject { ["index"] = k, ["name"] = features[k], ["unit"] = k < 3 ? "dB" : "%", ["rowsChanged"] = 90 - 10 * k, ["meanAbsDelta"] = 0.1, ["meanAbsDeltaPhysical"] = 3.5 - k / 2.0, ["rank"] = k + 1, ["meanAbsShap"] = 0.2 / (k + 1), ["shapRank"] = k == 0 ? 2 : k == 1 ? 1 : k + 1 });
+        WriteAttack(dir, affected);
         Write(dir, "robustness.json", new JsonObject
         {
             ["command"] = "robustness",
@@ -122,6 +138,19 @@ public sealed class ReportFixture : IDisposable
                 }),
         });
     }
+
+    private static void WriteAttack(string dir, JsonArray affected) => Write(dir, "attack.json", new JsonObject
+    {
+        ["command"] = "attack",
+        ["kind"] = "ss-deepcae",
+        ["attack"] = new JsonObject { ["method"] = "fgsm", ["epsilon"] = 0.1, ["targeted"] = false },
+        ["goal"] = "evade",
+        ["rows"] = 500,
+        ["before"] = new JsonObject { ["accuracy"] = 0.9123, ["uar"] = 0.9, ["precision"] = 0.8, ["recall"] = 0.85, ["f1"] = 0.82 },
+        ["after"] = new JsonObject { ["accuracy"] = 0.6018, ["uar"] = 0.55, ["precision"] = 0.5, ["recall"] = 0.2, ["f1"] = 0.3 },
+        ["successRate"] = 0.7,
+        ["affectedFeatures"] = new JsonArray([.. affected.Select(a => (JsonNode)new JsonObject { ["rank"] = a!["rank"]!.DeepClone(), ["feature"] = a["name"]!.DeepClone(), ["rowsChanged"] = a["rowsChanged"]!.DeepClone(), ["meanAbsDeltaPhysical"] = a["meanAbsDeltaPhysical"]!.DeepClone(), ["unit"] = "dB", ["meanAbsShap"] = null, ["shapRank"] = null })]),
+    });
 
     private static JsonArray Curve(double start, double slope) =>
         new([.. Enumerable.Range(0, 9).Select(i => (JsonNode)Math.Clamp(start + slope * i / 8.0, 0, 1))]);

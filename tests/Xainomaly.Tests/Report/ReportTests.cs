@@ -70,6 +70,11 @@ public sealed partial class ReportTests(ReportFixture fixture, ITestOutputHelper
         var matrix = Table(html, "robustness-table");
         Assert.Equal("0.4121", matrix[1][matrix[0].IndexOf("attackAccuracy")]);
         Assert.Equal("0.7952", matrix[1][matrix[0].IndexOf("hardenedAttackAccuracy")]);
+        // The attack result's before/after accuracy, and the method comparison from xai-bench.
+        Assert.Contains("<td>before</td><td class=\"num\">0.9123</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>after</td><td class=\"num\">0.6018</td>", html, StringComparison.Ordinal);
+        var methods = Table(html, "xai-bench-table");
+        Assert.Equal("0.93", methods[2][methods[0].IndexOf("vsExact.cosine")]);
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public sealed partial class ReportTests(ReportFixture fixture, ITestOutputHelper
         }
         // Figures per section: embedding; ROC, PR, 2 score + 1 RE distributions, loss + accuracy; summary, mean |φ|,
         // 6 waterfalls, exclusion, inclusion; the robustness bars.
-        var expected = new Dictionary<string, int> { ["data"] = 1, ["detection"] = 7, ["explanations"] = 10, ["robustness"] = 1 };
+        var expected = new Dictionary<string, int> { ["data"] = 1, ["detection"] = 7, ["explanations"] = 10, ["robustness"] = 2 };
         foreach (var (id, n) in expected)
         {
             var count = await browser.EvaluateAsync($"document.querySelectorAll('#{id} figure.fig svg').length");

@@ -60,7 +60,7 @@ public sealed class ServiceHost : IAsyncDisposable
             if (!File.Exists(options.ModelPath)) throw new FileNotFoundException($"Model file not found: {options.ModelPath}", options.ModelPath);
             model = DetectorModel.Load(options.ModelPath);
         }
-        if (explainer is null && options.ExplainerPath is not null) explainer = ExplainerFiles.Load(options.ExplainerPath, model);
+        if (explainer is null && options.ExplainerPath is not null) explainer = ExplainerFiles.Load(options.ExplainerPath, model, options.ConfidenceCoalitions);
         if (!Uri.TryCreate(options.HttpUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"--http: '{options.HttpUrl}' is not an http:// URL (e.g. http://127.0.0.1:8080).");
 

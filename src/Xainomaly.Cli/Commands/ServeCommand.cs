@@ -12,7 +12,7 @@ internal static class ServeCommand
     {
         var defaults = new ServiceOptions { ModelPath = "" };
         var model = new Option<string>("--model") { Description = "Model file written by 'xainomaly train' (a per-record detector, e.g. ss-deepcae).", Required = true };
-        var explainer = new Option<string?>("--explainer") { Description = "fastSHAP-C explainer file fitted for the model; without it records are scored but not explained." };
+        var explainer = new Option<string?>("--explainer") { Description = "FastSHAP explainer file fitted for this model (fastSHAP-C: φ, CS, EM per record); without it records are scored but not explained." };
         var http = new Option<string>("--http") { Description = "Address to listen on (loopback by default; port 0 picks a free port).", DefaultValueFactory = _ => defaults.HttpUrl };
         var nats = new Option<string?>("--nats") { Description = "NATS server URL: also consume UE reports from JetStream and publish anomalies for traffic steering." };
         var store = new Option<string>("--store") { Description = "SQLite file the results go to (and the query API reads).", DefaultValueFactory = _ => defaults.StorePath };
@@ -26,11 +26,12 @@ internal static class ServeCommand
         var history = new Option<int>("--ue-history") { Description = "Recent records kept per UE for the degradation rule and the dashboard.", DefaultValueFactory = _ => defaults.UeHistory };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest accepted POST body.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
         var batch = new Option<int>("--max-batch") { Description = "Most records scored in one batch (concurrent requests are coalesced).", DefaultValueFactory = _ => defaults.MaxBatchRecords };
+        var coalitions = new Option<int>("--coalitions") { Description = "fastSHAP-C coalitions per explained record for CS and EM.", DefaultValueFactory = _ => defaults.ConfidenceCoalitions };
         var json = CliHost.JsonOption();
         var command = new Command("serve",
             "Run the detection service: POST UE reports to /v1/reports, query /v1/anomalies and /v1/explanations/{id}, " +
             "scrape /metrics, watch the dashboard at /. Runs until Ctrl-C or SIGTERM, then drains and flushes.");
-        foreach (var o in new Option[] { model, explainer, http, nats, store, influx, influxDb, explainAll, top, tput, rsrp, rsrq, history, maxBody, batch, json })
+        foreach (var o in new Option[] { model, explainer, http, nats, store, influx, influxDb, explainAll, top, tput, rsrp, rsrq, history, maxBody, batch, coalitions, json })
             command.Options.Add(o);
         host.SetAction(command, json, (parse, console) =>
         {
@@ -39,6 +40,7 @@ internal static class ServeCommand
             if (parse.GetValue(history) < 1) throw new UsageException("--ue-history must be at least 1.");
             if (parse.GetValue(maxBody) < 1024) throw new UsageException("--max-body-bytes must be at least 1024.");
             if (parse.GetValue(batch) < 1) throw new UsageException("--max-batch must be at least 1.");
+            if (parse.GetValue(coalitions) < 1) throw new UsageException("--coalitions must be at least 1.");
             if (parse.GetValue(tput) is < 0 or > 100) throw new UsageException("--throughput-drop is a percentage in [0, 100].");
             var url = parse.GetValue(http)!;
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != "http")
@@ -60,6 +62,7 @@ internal static class ServeCommand
                 UeHistory = parse.GetValue(history),
                 MaxBodyBytes = parse.GetValue(maxBody),
                 MaxBatchRecords = parse.GetValue(batch),
+                ConfidenceCoalitions = parse.GetValue(coalitions),
             };
             return RunAsync(options, console).GetAwaiter().GetResult();
         });

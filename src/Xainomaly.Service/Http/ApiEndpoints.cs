@@ -127,15 +127,18 @@ internal static class ApiEndpoints
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body has {req.ContentLength} bytes; at most {options.MaxBodyBytes} are accepted (split the batch)");
         }
         byte[] body;
+        bool tooLarge = false;
         try
         {
             body = await ReadCappedAsync(req.Body, options.MaxBodyBytes, ctx.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Kestrel's own limit (set just above ours) tripped first on a chunked body.
             body = [];
+            tooLarge = true;
         }
-        if (body.Length > options.MaxBodyBytes || (body.Length == 0 && req.ContentLength > 0))
+        if (tooLarge || body.Length > options.MaxBodyBytes)
         {
             metrics.Rejected("body_too_large");
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.MaxBodyBytes} bytes (split the batch)");

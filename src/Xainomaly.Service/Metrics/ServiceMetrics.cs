@@ -28,6 +28,17 @@ public sealed class ServiceMetrics
     private long _rateWindowCount;
     private double _lastRate;
 
+    private readonly double[] _stageSeconds = new double[StageNames.Length];
+
+    /// <summary>Pipeline stages timed by <see cref="StageTime"/>.</summary>
+    public static readonly string[] StageNames = ["parse", "score", "explain", "store", "publish"];
+
+    /// <summary>Adds time spent in a pipeline stage (index into <see cref="StageNames"/>).</summary>
+    public void StageTime(int stage, double seconds)
+    {
+        lock (_gate) _stageSeconds[stage] += seconds;
+    }
+
     /// <summary>Functions read at scrape time for gauges owned by others (e.g. sinks' pending records).</summary>
     public List<(string Name, string Help, Func<double> Value)> Gauges { get; } = [];
 
@@ -119,6 +130,10 @@ public sealed class ServiceMetrics
             sb.Append("xainomaly_end_to_end_latency_seconds_bucket{le=\"+Inf\"} ").Append(cumulative).Append('\n');
             sb.Append("xainomaly_end_to_end_latency_seconds_sum ").Append(Num(_latencySum)).Append('\n');
             sb.Append("xainomaly_end_to_end_latency_seconds_count ").Append(_latencyCount).Append('\n');
+
+            Header(sb, "xainomaly_stage_seconds_total", "Time spent per pipeline stage (parse runs on request threads, the rest in the batch loop).", "counter");
+            for (int i = 0; i < StageNames.Length; i++)
+                sb.Append("xainomaly_stage_seconds_total{stage=\"").Append(StageNames[i]).Append("\"} ").Append(Num(_stageSeconds[i])).Append('\n');
         }
         Header(sb, "xainomaly_anomalies_total", "Records the detector flagged anomalous.", "counter");
         sb.Append("xainomaly_anomalies_total ").Append(Interlocked.Read(ref _anomalies)).Append('\n');

@@ -58,14 +58,104 @@ internal static class RecordParser
             (reason, kind) = ($"{unknown}: unknown field (a flat row takes the CSV column names, e.g. rsrp or RF.serving.RSRP)", "unknown_field");
             return null;
         }
+        return Build(table, 0, table.RowCount, index, out reason, out kind);
+    }
+
+    /// <summary>
+    /// Parses a whole batch in one pass when every record is well-formed (the common case): one table for all, no
+    /// per-record parser set-up. Returns null when anything is off; the caller then parses record by record to find
+    /// which ones to reject and why.
+    /// </summary>
+    public static List<ParsedRecord>?[]? TryParseBatch(IReadOnlyList<IncomingReport> reports)
+    {
+        if (reports.Count < 2) return null;
+        int total = 0;
+        bool? report = null;
+        var counts = new int[reports.Count];
+        for (int i = 0; i < reports.Count; i++)
+        {
+            var t = reports[i].Json.Span.Trim(" \t\r\n"u8);
+            if (t.IsEmpty || t[0] != (byte)'{') return null;
+            bool isReport = t.IndexOf("\"ueMeasReport\""u8) >= 0;
+            if (report is { } r && r != isReport) return null;
+            report = isReport;
+            total += t.Length + 1;
+        }
+        var buffer = new byte[total];
+        int at = 0;
+        for (int i = 0; i < reports.Count; i++)
+        {
+            var t = reports[i].Json.Span.Trim(" \t\r\n"u8);
+            try
+            {
+                counts[i] = report!.Value ? CountUeRecords(t) : FindUnknownKey(t) is null ? 1 : -1;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+            if (counts[i] < 0) return null;
+            t.CopyTo(buffer.AsSpan(at));
+            at += t.Length;
+            buffer[at++] = (byte)'\n';
+        }
+        KpiTable table;
+        try
+        {
+            table = report!.Value ? UeReportJsonReader.ParseReports(buffer, "batch") : UeReportJsonReader.ParseFlatRows(buffer, "batch");
+        }
+        catch (DataFormatException)
+        {
+            return null;
+        }
+        int rows = 0;
+        foreach (int c in counts) rows += c;
+        if (rows != table.RowCount) return null;
+        var result = new List<ParsedRecord>?[reports.Count];
+        int first = 0;
+        for (int i = 0; i < reports.Count; i++)
+        {
+            result[i] = Build(table, first, counts[i], i, out _, out _);
+            if (result[i] is null) return null;
+            first += counts[i];
+        }
+        return result;
+    }
+
+    // UE records in one report object: the length of ueMeasReport.ueMeasReportList, without parsing the values.
+    private static int CountUeRecords(ReadOnlySpan<byte> json)
+    {
+        var r = new Utf8JsonReader(json);
+        int n = -1;
+        while (r.Read())
+        {
+            if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 2 && r.ValueTextEquals("ueMeasReportList"u8))
+            {
+                r.Read();
+                if (r.TokenType != JsonTokenType.StartArray) return -1;
+                n = 0;
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    n++;
+                    r.Skip();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static List<ParsedRecord>? Build(KpiTable table, int first, int count, int index, out string? reason, out string? kind)
+    {
+        reason = null;
+        kind = null;
         var ue = table[UeSchema.UeId].Texts!;
         var du = table[UeSchema.DuId].Texts!;
         var cell = table[UeSchema.ServingCell].Texts!;
         var time = table[UeSchema.Timestamp].Texts!;
         var numeric = new List<KpiColumn>(24);
         foreach (var c in table.Columns) if (c.IsNumeric && c.Role != ColumnRole.Label) numeric.Add(c);
-        var records = new List<ParsedRecord>(table.RowCount);
-        for (int r = 0; r < table.RowCount; r++)
+        var records = new List<ParsedRecord>(count);
+        for (int r = first; r < first + count; r++)
         {
             if (string.IsNullOrWhiteSpace(ue[r]))
             {

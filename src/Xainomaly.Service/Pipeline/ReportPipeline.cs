@@ -103,8 +103,15 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         var received = DateTimeOffset.UtcNow;
         var perReport = new object?[reports.Count];
         var accepted = new List<ParsedRecord>(reports.Count);
+        var batch = RecordParser.TryParseBatch(reports);
         for (int i = 0; i < reports.Count; i++)
         {
+            if (batch is not null)
+            {
+                perReport[i] = batch[i];
+                accepted.AddRange(batch[i]!);
+                continue;
+            }
             var records = RecordParser.Parse(reports[i].Json.Span, i, out var reason, out var kind);
             if (records is null)
             {
@@ -115,6 +122,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             perReport[i] = records;
             accepted.AddRange(records);
         }
+        _metrics.StageTime(0, Stopwatch.GetElapsedTime(started).TotalSeconds);
         var outcomes = new List<RecordOutcome>(Math.Max(reports.Count, accepted.Count));
         ScoredRecord[] scored = [];
         if (accepted.Count > 0)
@@ -211,6 +219,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             }
         }
 
+        long t = Stopwatch.GetTimestamp();
         var table = Merge(records);
         var x = _model.Inputs(table, out _);
         var scores = new float[n];
@@ -218,6 +227,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         double tau = _model.Detector.Threshold;
         int d = _model.Detector.InputWidth;
 
+        t = Lap(1, t);
         var explanations = new RecordExplanation?[n];
         int explained = 0;
         if (_explainer is not null)
@@ -241,6 +251,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             }
         }
 
+        t = Lap(2, t);
         var scored = new ScoredRecord[n];
         var anomalies = new List<ScoredRecord>();
         for (int i = 0; i < n; i++)
@@ -276,6 +287,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
 
         int stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
         foreach (var sink in _sinks) sink.Enqueue(scored);
+        t = Lap(3, t);
         if (anomalies.Count > 0)
         {
             Feed.Add(anomalies);
@@ -292,6 +304,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 }
             }
         }
+        Lap(4, t);
         _metrics.BatchDone(anomalies.Count, explained, stored);
 
         at = 0;
@@ -307,6 +320,13 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             }
             w.Done.TrySetResult(mine);
         }
+    }
+
+    private long Lap(int stage, long since)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _metrics.StageTime(stage, Stopwatch.GetElapsedTime(since, now).TotalSeconds);
+        return now;
     }
 
     private List<FeatureContribution> TopFeatures(double[] phi, Dictionary<string, double> kpis)

@@ -49,6 +49,26 @@ public static class RecordJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Writes KPIs as a JSON object.</summary>
+    public static void WriteKpis(Utf8JsonWriter w, IReadOnlyDictionary<string, double> kpis)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(kpis);
+        w.WriteStartObject();
+        foreach (var (k, v) in kpis) w.WriteNumber(k, v);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes the explanation object the store keeps (see <see cref="ExplanationToJson"/>).</summary>
+    public static void WriteExplanation(Utf8JsonWriter w, ScoredRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(r);
+        w.WriteStartObject();
+        WriteExplanationBody(w, r);
+        w.WriteEndObject();
+    }
+
     /// <summary>KPIs as a JSON object.</summary>
     public static string KpisToJson(IReadOnlyDictionary<string, double> kpis)
     {

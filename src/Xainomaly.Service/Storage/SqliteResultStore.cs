@@ -19,6 +19,8 @@ public sealed class SqliteResultStore : IResultStore
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly System.Buffers.ArrayBufferWriter<byte> _json = new(2048);
+    private readonly System.Text.Json.Utf8JsonWriter _jsonWriter;
     private bool _disposed;
 
     private SqliteResultStore(string path)
@@ -26,6 +28,7 @@ public sealed class SqliteResultStore : IResultStore
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
         _writer = new SqliteConnection(_connectionString);
+        _jsonWriter = new System.Text.Json.Utf8JsonWriter(_json);
     }
 
     /// <summary>The database file.</summary>
@@ -103,8 +106,8 @@ public sealed class SqliteResultStore : IResultStore
                 p[7].Value = r.Threshold;
                 p[8].Value = r.Anomalous ? 1 : 0;
                 p[9].Value = (object?)r.Degradation ?? DBNull.Value;
-                p[10].Value = RecordJson.KpisToJson(r.Kpis);
-                p[11].Value = (object?)RecordJson.ExplanationToJson(r) ?? DBNull.Value;
+                p[10].Value = Json(w => RecordJson.WriteKpis(w, r.Kpis));
+                p[11].Value = r.TopFeatures.Count == 0 && r.ConfidenceScore is null ? DBNull.Value : Json(w => RecordJson.WriteExplanation(w, r));
                 inserted += cmd.ExecuteNonQuery();
             }
             tx.Commit();
@@ -178,12 +181,23 @@ public sealed class SqliteResultStore : IResultStore
                 // A reader still holds the WAL: the data is committed anyway, the checkpoint happens on next open.
             }
             await _writer.DisposeAsync().ConfigureAwait(false);
+            await _jsonWriter.DisposeAsync().ConfigureAwait(false);
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    // One reused buffer and writer for the JSON columns: the writer runs under the write gate only.
+    private string Json(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        _json.ResetWrittenCount();
+        _jsonWriter.Reset(_json);
+        write(_jsonWriter);
+        _jsonWriter.Flush();
+        return System.Text.Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ internal static class CliApp
         root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
         root.Subcommands.Add(ReportCommand.Create(host));
+        root.Subcommands.Add(ServeCommand.Create(host));
         return root;
     }
 

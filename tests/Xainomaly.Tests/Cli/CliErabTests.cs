@@ -63,3 +63,41 @@ public sealed class CliErabTests
         Assert.Contains("--enodebs", r.Stderr);
     }
 }
+
+public sealed class CliQoeTests
+{
+    [Fact]
+    public void TrainQoeWritesAModelThatLoadsAndReportsHeldOutFit()
+    {
+        var dir = TestPaths.TempDir();
+        var path = Path.Combine(dir, "qoe.xai");
+        var r = CliRunner.Run("train", "--model", "qoe", "--data", TestPaths.Data("valid.csv"), "--steps", "1500", "--seed", "2", "--out", path, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var json = r.Json();
+        Assert.Equal("train", json.EnumerateObject().First().Value.GetString());
+        Assert.Equal("qoe", json.GetProperty("kind").GetString());
+        var test = json.GetProperty("test");
+        Assert.Equal(1966, test.GetProperty("rows").GetInt32());
+        Assert.True(test.GetProperty("r2").GetDouble() > 0.4, test.ToString());
+        var model = Xainomaly.Detection.QoePredictor.Load(path);
+        Assert.Equal(test.GetProperty("r2").GetDouble(), model.Info["test"]!["r2"]!.GetValue<double>());
+
+        // The QoE model is not a detector: evaluate refuses it with a clear message.
+        var e = CliRunner.Run("evaluate", "--model", path, "--data", TestPaths.Data("valid.csv"));
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+        Assert.Contains("qoe", e.Stderr);
+    }
+
+    [Fact]
+    public void TrainQoeOnDataWithoutRadioColumnsIsBadInput()
+    {
+        var dir = TestPaths.TempDir();
+        var csv = Path.Combine(dir, "erab.csv");
+        Assert.Equal(0, CliRunner.Run("simulate", "--scenario", "lte-erab", "--days", "3", "--out", csv).ExitCode);
+        var r = CliRunner.Run("train", "--model", "qoe", "--data", csv, "--out", Path.Combine(dir, "q.xai"), "--json");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("rsrp", r.Json().GetProperty("error").GetProperty("message").GetString());
+        var bad = CliRunner.Run("train", "--model", "qoe", "--data", TestPaths.Data("valid.csv"), "--steps", "0", "--out", Path.Combine(dir, "q.xai"));
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+    }
+}

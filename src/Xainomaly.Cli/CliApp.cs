@@ -54,6 +54,8 @@ internal static class CliApp
         root.Subcommands.Add(ScoreCommand.Create(host));
         root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
+        root.Subcommands.Add(FitExplainerCommand.Create(host));
+        root.Subcommands.Add(ExplainCommand.Create(host));
         root.Subcommands.Add(XaiBenchCommand.Create(host));
         return root;
     }

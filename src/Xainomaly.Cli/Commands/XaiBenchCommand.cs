@@ -40,6 +40,7 @@ internal static class XaiBenchCommand
         var explainerPath = new Option<string?>("--explainer") { Description = "FastSHAP explainer file written by 'xainomaly fit-explainer' (needed for fastshap and fastshap-c)." };
         var backgroundOption = new Option<int>("--background") { Description = "Background rows (a seeded sample of the training rows) of the value function every method explains against.", DefaultValueFactory = _ => 100 };
         var exactRowsOption = new Option<int?>("--exact-rows") { Description = "Rows (the first ones) explained exactly and used for fidelity to exact; exact costs 2^d × background model rows per row. Default: all --rows." };
+        var exactMax = new Option<int>("--exact-max-features") { Description = "Largest d exact Shapley values accept (20 by default; up to 26 with few --exact-rows and a small --background).", DefaultValueFactory = _ => 20 };
         var kernelBudget = new Option<int?>("--kernel-budget") { Description = "KernelSHAP coalitions per row (default 2·d + 2048, the reference default)." };
         var permutations = new Option<int>("--permutations") { Description = "Permutations per row of permutation sampling (antithetic pairs).", DefaultValueFactory = _ => 20 };
         var referenceBudget = new Option<int>("--reference-budget") { Description = "KernelSHAP budget of the stand-in reference when exact is impossible (d > 20).", DefaultValueFactory = _ => 65_536 };
@@ -61,13 +62,13 @@ internal static class XaiBenchCommand
             "Compare explanation methods on the same rows: fidelity to exact Shapley (MAE, cosine), top-1/top-3 agreement with exact and KernelSHAP, " +
             "fastSHAP-C's CS/EM, sensitivity, exclusion/inclusion curves and areas, log-odds, and cost per row (wall, CPU, memory). " +
             "Rows: the model's own test split when --data is the file it was trained on, else a seeded sample.");
-        foreach (var o in new Option[] { modelPath, data, rowsOption, outDir, methodsOption, explainerPath, backgroundOption, exactRowsOption, kernelBudget, permutations, referenceBudget, sensitivityRows, sensitivitySamples, epsilon, csCoalitions, removal, seed, plots, json })
+        foreach (var o in new Option[] { modelPath, data, rowsOption, outDir, methodsOption, explainerPath, backgroundOption, exactRowsOption, exactMax, kernelBudget, permutations, referenceBudget, sensitivityRows, sensitivitySamples, epsilon, csCoalitions, removal, seed, plots, json })
             command.Options.Add(o);
         dataOptions.AddTo(command);
         host.SetAction(command, json, (parse, console) =>
         {
             var settings = new Settings(
-                parse.GetValue(rowsOption), parse.GetValue(backgroundOption), parse.GetValue(exactRowsOption), parse.GetValue(kernelBudget),
+                parse.GetValue(rowsOption), parse.GetValue(backgroundOption), parse.GetValue(exactRowsOption), parse.GetValue(exactMax), parse.GetValue(kernelBudget),
                 parse.GetValue(permutations), parse.GetValue(referenceBudget), parse.GetValue(sensitivityRows), parse.GetValue(sensitivitySamples),
                 parse.GetValue(epsilon), parse.GetValue(csCoalitions), parse.GetValue(removal) ?? "background", parse.GetValue(seed));
             settings.Check();
@@ -135,7 +136,7 @@ internal static class XaiBenchCommand
     }
 
     /// <summary>Numeric settings, checked together so that every mistake names its flag.</summary>
-    internal sealed record Settings(int Rows, int Background, int? ExactRows, int? KernelBudget, int Permutations, int ReferenceBudget,
+    internal sealed record Settings(int Rows, int Background, int? ExactRows, int ExactMaxFeatures, int? KernelBudget, int Permutations, int ReferenceBudget,
         int SensitivityRows, int SensitivitySamples, double Epsilon, int Coalitions, string Removal, long Seed)
     {
         public void Check()
@@ -143,6 +144,7 @@ internal static class XaiBenchCommand
             if (Rows < 1) throw new UsageException($"--rows must be ≥ 1 (got {Rows}).");
             if (Background < 1) throw new UsageException($"--background must be ≥ 1 (got {Background}).");
             if (ExactRows is < 1) throw new UsageException($"--exact-rows must be ≥ 1 (got {ExactRows}).");
+            if (ExactMaxFeatures is < 1 or > 26) throw new UsageException($"--exact-max-features must be in 1..26 (got {ExactMaxFeatures}).");
             if (KernelBudget is < 1) throw new UsageException($"--kernel-budget must be ≥ 1 (got {KernelBudget}).");
             if (Permutations < 1) throw new UsageException($"--permutations must be ≥ 1 (got {Permutations}).");
             if (ReferenceBudget < 1) throw new UsageException($"--reference-budget must be ≥ 1 (got {ReferenceBudget}).");
@@ -186,6 +188,7 @@ internal static class XaiBenchCommand
         private readonly List<MethodResult> _results = [];
         private readonly List<string> _notes = [];
         private IReadOnlyList<string> _names = [];
+        private FastShapExplainer? _fast;
 
         public Bench(CliConsole console, DetectorModel model, KpiTable table, string path, Settings settings, List<string> methods, string? explainerFile)
         {
@@ -212,12 +215,29 @@ internal static class XaiBenchCommand
             int[]? rowLabels = labels is null ? null : [.. rows.Select(r => labels[r])];
             var poolRows = new float[pool.Length * d];
             for (int i = 0; i < pool.Length; i++) x.AsSpan(pool[i] * d, d).CopyTo(poolRows.AsSpan(i * d, d));
-            var background = BackgroundSet.Sample(poolRows, d, _s.Background, _s.Seed);
-            var score = new ValueFunction(ModelFunction.FromDetector(detector), background, _names);
+            // With a FastSHAP explainer every method explains its output over its background, so that all of them
+            // estimate the same Shapley values; otherwise the anomaly score over a seeded sample of the training rows.
+            ExplainerModel? fast = _explainerFile is null ? null : ExplainerModel.Load(_explainerFile, _model);
+            BackgroundSet background;
+            IModelFunction explainedModel;
+            if (fast is not null)
+            {
+                background = fast.Explainer.Background;
+                explainedModel = ExplainerModel.ModelFunctionFor(_model, fast.Output);
+                _notes.Add($"every method explains the FastSHAP explainer's output ({explainedModel.Description}) over its background of {background.Count} rows; --background is not used");
+            }
+            else
+            {
+                background = BackgroundSet.Sample(poolRows, d, _s.Background, _s.Seed);
+                explainedModel = ModelFunction.FromDetector(detector);
+            }
+            _fast = fast?.Explainer;
+            var score = new ValueFunction(explainedModel, background, _names);
             var probabilityModel = AnomalyProbability.FromDetector(detector, poolRows, pool.Length);
-            // Curves and log-odds fill removed features from their own background: the mean row, or every row.
+            // Curves and log-odds fill removed features from their own background: the mean row, or every row. Their
+            // accuracy is always the detector's decision (score > τ), whatever output the methods explain.
             var removalBackground = _s.Removal == "mean" ? MeanRow(background) : background;
-            var removedScore = _s.Removal == "mean" ? new ValueFunction(score.Model, removalBackground, _names) : score;
+            var removedScore = new ValueFunction(ModelFunction.FromDetector(detector), removalBackground, _names);
             var probability = new ValueFunction(probabilityModel, removalBackground, _names);
             int exactRows = Math.Min(n, _s.ExactRows ?? n);
             _console.Note($"{n} rows ({selection}), {d} features, background {background.Count} rows; explained output: {score.Model.Description}");
@@ -229,19 +249,13 @@ internal static class XaiBenchCommand
             {
                 var r = new MethodResult(method);
                 _results.Add(r);
-                if (method == "exact" && d > 20)
+                if (method == "exact" && d > _s.ExactMaxFeatures)
                 {
-                    r.Skipped = $"exact Shapley values refuse d = {d} > 20 features; fidelity is measured against KernelSHAP with {_s.ReferenceBudget:N0} coalitions per row instead";
+                    r.Skipped = $"exact Shapley values refuse d = {d} > {_s.ExactMaxFeatures} features; fidelity is measured against KernelSHAP with {_s.ReferenceBudget:N0} coalitions per row instead";
                     _notes.Add(r.Skipped);
                     var big = new KernelShapExplainer(score, new KernelShapOptions(_s.ReferenceBudget, _s.Seed));
                     reference = Relabel(_console.Progress($"kernel reference ({big.Budget:N0} coalitions)", 1, _ => big.Explain(explained.AsSpan(0, exactRows * d), exactRows)), "kernel-reference");
                     referenceName = "kernel-reference";
-                    continue;
-                }
-                if (method is "fastshap" or "fastshap-c")
-                {
-                    r.Skipped = "the FastSHAP explainer is not part of this build yet";
-                    _notes.Add($"{method}: {r.Skipped}");
                     continue;
                 }
                 Func<double[], int, ExplanationSet> explain = Explainer(method, score);
@@ -315,9 +329,11 @@ internal static class XaiBenchCommand
 
         private Func<double[], int, ExplanationSet> Explainer(string method, ValueFunction v)
         {
+            if (method == "fastshap") return (rows, count) => _fast!.Explain(rows, count);
+            if (method == "fastshap-c") return (rows, count) => _fast!.ExplainWithConfidence(rows, count, _s.Coalitions, _s.Seed);
             IShapleyExplainer explainer = method switch
             {
-                "exact" => new ExactShapleyExplainer(v),
+                "exact" => new ExactShapleyExplainer(v, new ExactShapleyOptions(MaxFeatures: _s.ExactMaxFeatures)),
                 "permutation" => new PermutationExplainer(v, new PermutationExplainerOptions(_s.Permutations, _s.Seed)),
                 "kernel" => new KernelShapExplainer(v, new KernelShapOptions(_s.KernelBudget, _s.Seed)),
                 _ => throw new UsageException($"--methods: unknown method '{method}'."),

@@ -84,6 +84,29 @@ public sealed class XaiBenchCliTests
         Assert.True(File.Exists(Path.Combine(plots, "xai-inclusion.svg")));
     }
 
+    [Fact]
+    public void FastShapMethodsUseTheExplainersBackground()
+    {
+        var (data, model) = Fixture.Value;
+        var dir = TestPaths.TempDir();
+        var explainer = Path.Combine(dir, "m.fastshap");
+        var fit = CliRunner.Run("fit-explainer", "--model", model, "--data", data, "--out", explainer, "--kmeans", "4", "--epochs", "3", "--seed", "1");
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        var r = CliRunner.Run("xai-bench", "--model", model, "--data", data, "--rows", "5", "--methods", "kernel,fastshap-c,fastshap", "--explainer", explainer,
+            "--sensitivity-rows", "1", "--sensitivity-samples", "2", "--coalitions", "8", "--out", dir, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var json = r.Json();
+        Assert.Equal(4, json.GetProperty("background").GetInt32());
+        var methods = json.GetProperty("methods").EnumerateArray().ToDictionary(m => m.GetProperty("method").GetString()!);
+        Assert.Equal(["kernel", "fastshap", "fastshap-c"], methods.Keys);
+        var c = methods["fastshap-c"];
+        Assert.True(c.GetProperty("confidenceScore").GetDouble() >= 0);
+        Assert.True(c.GetProperty("errorMetric").GetDouble() >= 0);
+        Assert.Equal(JsonValueKind.Null, methods["fastshap"].GetProperty("confidenceScore").ValueKind);
+        // Same explainer network: fastshap and fastshap-c give the same φ, so they agree with KernelSHAP equally.
+        Assert.Equal(methods["fastshap"].GetProperty("vsKernel").GetProperty("cosine").GetDouble(), c.GetProperty("vsKernel").GetProperty("cosine").GetDouble(), 12);
+    }
+
     [Theory]
     [InlineData("--methods", "kernel,lime", "unknown method 'lime'")]
     [InlineData("--rows", "0", "--rows must be ≥ 1")]

@@ -132,7 +132,7 @@ internal static class XaiBenchCommand
     private static string CommandLine(ParseResult parse, string model, string data)
     {
         var args = parse.Tokens.Select(t => t.Value).ToList();
-        return "xainomaly xai-bench " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+        return "xainomaly " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
     }
 
     /// <summary>Numeric settings, checked together so that every mistake names its flag.</summary>
@@ -535,11 +535,13 @@ internal static class XaiBenchCommand
                 F(r.Curves?.ExclusionAucFeatures, "F2"),
                 F(r.Curves?.InclusionAucFeatures, "F2"),
                 F(r.Curves?.TopFeatureLogOdds),
+                F(r.Curves?.ExclusionLogOddsAuc),
+                F(r.Curves?.InclusionLogOddsAuc),
                 F(r.Sensitivity?.Mean, "G3"),
                 F(r.Sensitivity?.Max, "G3"),
             })];
 
-        private static readonly string[] QualityHeader = ["method", "exclusion AUC", "inclusion AUC", "exclusion AUC (×d)", "inclusion AUC (×d)", "log-odds top-1", "sensitivity mean", "sensitivity max"];
+        private static readonly string[] QualityHeader = ["method", "exclusion AUC", "inclusion AUC", "exclusion AUC (×d)", "inclusion AUC (×d)", "log-odds top-1", "exclusion log-odds AUC", "inclusion log-odds AUC", "sensitivity mean", "sensitivity max"];
 
         private List<string[]> CostRows() =>
             [.. _results.Where(r => r.Set is not null).Select(r => new[]

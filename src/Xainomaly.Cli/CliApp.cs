@@ -56,6 +56,9 @@ internal static class CliApp
         root.Subcommands.Add(DemoCommand.Create(host));
         root.Subcommands.Add(ReportCommand.Create(host));
         root.Subcommands.Add(ServeCommand.Create(host));
+        root.Subcommands.Add(FitExplainerCommand.Create(host));
+        root.Subcommands.Add(ExplainCommand.Create(host));
+        root.Subcommands.Add(XaiBenchCommand.Create(host));
         return root;
     }
 

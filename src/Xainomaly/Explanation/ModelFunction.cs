@@ -47,7 +47,7 @@ public static class ModelFunction
 
     private delegate void FloatScorer(ReadOnlySpan<float> rows, int count, Span<float> scores);
 
-    private sealed class FloatAdapter(int inputWidth, string description, FloatScorer score) : IModelFunction
+    private sealed class FloatAdapter(int inputWidth, string description, FloatScorer score) : IFloatModelFunction
     {
         // Reused across calls: the value function scores in bounded chunks, so these stay small.
         private float[] _rows = [];
@@ -66,9 +66,11 @@ public static class ModelFunction
             score(_rows.AsSpan(0, n), count, _scores.AsSpan(0, count));
             for (int i = 0; i < count; i++) outputs[i] = _scores[i];
         }
+
+        public void Evaluate(ReadOnlySpan<float> rows, int count, Span<float> outputs) => score(rows[..(count * inputWidth)], count, outputs[..count]);
     }
 
-    private sealed class HeadAdapter(IComponentScorer network) : IModelFunction
+    private sealed class HeadAdapter(IComponentScorer network) : IFloatModelFunction
     {
         private float[] _rows = [];
         private float[] _re = [], _z = [], _p = [];
@@ -88,8 +90,18 @@ public static class ModelFunction
                 _p = new float[count];
             }
             for (int i = 0; i < n; i++) _rows[i] = (float)rows[i];
-            network.ScoreComponents(_rows.AsSpan(0, n), count, _re.AsSpan(0, count), _z.AsSpan(0, count), _p.AsSpan(0, count));
+            Evaluate(_rows.AsSpan(0, n), count, _p.AsSpan(0, count));
             for (int i = 0; i < count; i++) outputs[i] = _p[i];
+        }
+
+        public void Evaluate(ReadOnlySpan<float> rows, int count, Span<float> outputs)
+        {
+            if (_re.Length < count)
+            {
+                _re = new float[count];
+                _z = new float[count];
+            }
+            network.ScoreComponents(rows[..(count * InputWidth)], count, _re.AsSpan(0, count), _z.AsSpan(0, count), outputs[..count]);
         }
     }
 

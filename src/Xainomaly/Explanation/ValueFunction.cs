@@ -3,11 +3,24 @@ namespace Xainomaly.Explanation;
 /// <summary>
 /// The interventional value function v_x(S) = Σ_b w_b f(x_S ∪ x'_{b,S̄}) over a <see cref="BackgroundSet"/>,
 /// evaluated for many coalitions at once: masked rows are built in reused buffers and scored in chunks of about
-/// <c>chunkRows</c> model rows, so no allocation happens per coalition. Not thread-safe (the buffers are shared).
+/// <c>chunkRows</c> model rows, so no allocation happens per coalition. For an <see cref="IFloatModelFunction"/>
+/// (every detector) the rows are built in float, the model's own precision, so nothing is converted per row.
+/// Not thread-safe (the buffers are shared).
 /// </summary>
 public sealed class ValueFunction
 {
-    private readonly double[] _rows;
+    /// <summary>
+    /// Default model rows per chunk: several of the detectors' 4,096-row scoring blocks, so that their batched
+    /// scoring spreads one chunk over all cores, yet small enough (≈ 3 MB of float rows at d = 23) to stay in cache.
+    /// </summary>
+    public const int DefaultChunkRows = 32_768;
+
+    private readonly IFloatModelFunction? _floatModel;
+    private readonly float[] _floatBackground = [];
+    private readonly float[] _floatRows = [];
+    private readonly float[] _floatOutputs = [];
+    private readonly float[] _floatX = [];
+    private readonly double[] _rows = [];
     private readonly double[] _outputs;
     private readonly int _coalitionsPerChunk;
     private double? _baseValue;
@@ -17,7 +30,7 @@ public sealed class ValueFunction
     /// <param name="background">X_b with weights.</param>
     /// <param name="featureNames">Names per feature; defaults to x0, x1, …</param>
     /// <param name="chunkRows">Model rows scored per call (a coalition's background block is never split).</param>
-    public ValueFunction(IModelFunction model, BackgroundSet background, IReadOnlyList<string>? featureNames = null, int chunkRows = 4096)
+    public ValueFunction(IModelFunction model, BackgroundSet background, IReadOnlyList<string>? featureNames = null, int chunkRows = DefaultChunkRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(background);
@@ -31,8 +44,21 @@ public sealed class ValueFunction
         Width = model.InputWidth;
         FeatureNames = featureNames ?? DefaultNames(Width);
         _coalitionsPerChunk = Math.Max(1, chunkRows / background.Count);
-        _rows = new double[_coalitionsPerChunk * background.Count * Width];
-        _outputs = new double[_coalitionsPerChunk * background.Count];
+        int chunk = _coalitionsPerChunk * background.Count;
+        _outputs = new double[chunk];
+        _floatModel = model as IFloatModelFunction;
+        if (_floatModel is not null)
+        {
+            _floatBackground = new float[background.Rows.Length];
+            for (int i = 0; i < _floatBackground.Length; i++) _floatBackground[i] = (float)background.Rows[i];
+            _floatRows = new float[chunk * Width];
+            _floatOutputs = new float[chunk];
+            _floatX = new float[Width];
+        }
+        else
+        {
+            _rows = new double[chunk * Width];
+        }
     }
 
     /// <summary>The explained output f.</summary>
@@ -87,8 +113,12 @@ public sealed class ValueFunction
         int d = Width, nb = Background.Count;
         if (masks.Length < coalitions * d) throw new ArgumentException($"{masks.Length} mask bytes cannot hold {coalitions} coalitions of {d} features.", nameof(masks));
         if (values.Length < coalitions) throw new ArgumentException($"{values.Length} value slots for {coalitions} coalitions.", nameof(values));
+        if (_floatModel is not null)
+        {
+            EvaluateFloat(x, masks, coalitions, values);
+            return;
+        }
         var bg = Background.Rows;
-        var w = Background.Weights;
         for (int start = 0; start < coalitions; start += _coalitionsPerChunk)
         {
             int nc = Math.Min(_coalitionsPerChunk, coalitions - start);
@@ -107,12 +137,50 @@ public sealed class ValueFunction
             int n = nc * nb;
             Model.Evaluate(_rows.AsSpan(0, n * d), n, _outputs.AsSpan(0, n));
             Evaluations += n;
+            Reduce(start, nc, _outputs, values);
+        }
+    }
+
+    private void EvaluateFloat(ReadOnlySpan<double> x, ReadOnlySpan<byte> masks, int coalitions, Span<double> values)
+    {
+        int d = Width, nb = Background.Count, blockLength = nb * d;
+        var xf = _floatX;
+        for (int j = 0; j < d; j++) xf[j] = (float)x[j];
+        var bg = _floatBackground.AsSpan(0, blockLength);
+        for (int start = 0; start < coalitions; start += _coalitionsPerChunk)
+        {
+            int nc = Math.Min(_coalitionsPerChunk, coalitions - start);
             for (int c = 0; c < nc; c++)
             {
-                double s = 0;
-                for (int b = 0; b < nb; b++) s += w[b] * _outputs[c * nb + b];
-                values[start + c] = s;
+                var mask = masks.Slice((start + c) * d, d);
+                var block = _floatRows.AsSpan(c * blockLength, blockLength);
+                bg.CopyTo(block);
+                // Patch the coalition's columns with x: a strided write per taken feature beats a per-element select.
+                for (int j = 0; j < d; j++)
+                {
+                    if (mask[j] == 0) continue;
+                    float xj = xf[j];
+                    for (int o = j; o < blockLength; o += d) block[o] = xj;
+                }
             }
+            int n = nc * nb;
+            _floatModel!.Evaluate(_floatRows.AsSpan(0, n * d), n, _floatOutputs.AsSpan(0, n));
+            Evaluations += n;
+            for (int i = 0; i < n; i++) _outputs[i] = _floatOutputs[i];
+            Reduce(start, nc, _outputs, values);
+        }
+    }
+
+    /// <summary>v of each coalition of the chunk = the background-weighted mean of its block of outputs.</summary>
+    private void Reduce(int start, int coalitions, double[] outputs, Span<double> values)
+    {
+        int nb = Background.Count;
+        var w = Background.Weights;
+        for (int c = 0; c < coalitions; c++)
+        {
+            double s = 0;
+            for (int b = 0; b < nb; b++) s += w[b] * outputs[c * nb + b];
+            values[start + c] = s;
         }
     }
 

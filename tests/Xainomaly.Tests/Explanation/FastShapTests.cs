@@ -88,6 +88,11 @@ public sealed class FastShapTests
             }
             Assert.Equal(set.Outputs[r] - set.BaseValues[r], sum, 4);
         }
+
+        // A single row takes the matrix–vector path; it must agree with the batched kernel.
+        var single = new float[5];
+        ex.Explain(rows.AsSpan(5, 5), 1, single);
+        for (int j = 0; j < 5; j++) Assert.Equal(phi[5 + j], single[j], 5);
     }
 
     [Fact]

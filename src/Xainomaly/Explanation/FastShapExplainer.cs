@@ -454,6 +454,9 @@ public sealed class FastShapExplainer : IShapleyExplainer
             try
             {
                 background = BackgroundSet.FromRows(rows, d, weights);
+                // FromRows renormalises; the stored weights already sum to 1 and are kept bit for bit, so a loaded
+                // explainer reproduces the saved one's base value and φ exactly.
+                weights.CopyTo(background.Weights, 0);
             }
             catch (ArgumentException e)
             {

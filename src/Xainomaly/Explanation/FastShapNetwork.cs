@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 using Xainomaly.Numerics;
 
 namespace Xainomaly.Explanation;
@@ -57,10 +59,26 @@ internal sealed class FastShapNetwork
         {
             var layer = _layers[l];
             var y = _acts[l].AsSpan(0, n * layer.Outputs);
-            Gemm.Linear(input, layer.Weight.Data, layer.Bias.Data, y, n, layer.Inputs, layer.Outputs, relu: l < last);
+            if (n == 1) LinearOneRow(input, layer, y, relu: l < last);
+            else Gemm.Linear(input, layer.Weight.Data, layer.Bias.Data, y, n, layer.Inputs, layer.Outputs, relu: l < last);
             input = y;
         }
         return _acts[last].AsSpan(0, n * Width);
+    }
+
+    // One row is a matrix–vector product: y = b + Σ_i x_i W_i as vectorised row updates, which beats the blocked
+    // kernel's one-row tail for the single-row latency path.
+    private static void LinearOneRow(ReadOnlySpan<float> x, Dense layer, Span<float> y, bool relu)
+    {
+        int k = layer.Inputs, n = layer.Outputs;
+        ReadOnlySpan<float> w = layer.Weight.Data;
+        layer.Bias.Data.AsSpan(0, n).CopyTo(y);
+        for (int i = 0; i < k; i++)
+        {
+            float xi = x[i];
+            if (xi != 0) TensorPrimitives.MultiplyAdd(w.Slice(i * n, n), xi, y, y);
+        }
+        if (relu) TensorPrimitives.Max(y, 0f, y);
     }
 
     /// <summary>

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+using NATS.Client.Core;
+
+using Xainomaly.Service.Influx;
+using Xainomaly.Service.Storage;
+
+namespace Xainomaly.Service.Messaging;
+
+/// <summary>Registers the NATS JetStream ingest, the NATS anomaly publisher and the InfluxDB sink when the options ask for them.</summary>
+public static class MessagingSetup
+{
+    /// <summary>
+    /// With <see cref="ServiceOptions.NatsUrl"/>: a <see cref="NatsConnection"/>, the <see cref="JetStreamIngestService"/>
+    /// (hosted) with its <see cref="IngestStatistics"/>, and the <see cref="NatsAnomalyPublisher"/> as
+    /// <see cref="IAnomalyPublisher"/>. With <see cref="ServiceOptions.InfluxUrl"/>: the <see cref="InfluxRecordSink"/>
+    /// as an <see cref="IRecordSink"/> (and hosted, for its writer loop). Does nothing when neither is set.
+    /// </summary>
+    public static void Configure(IServiceCollection services, ServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(options);
+        if (options.NatsUrl is not null)
+        {
+            if (!Uri.TryCreate(options.NatsUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss"))
+                throw new ArgumentException($"--nats: '{options.NatsUrl}' is not a NATS URL (expected e.g. nats://127.0.0.1:4222).", nameof(options));
+            if (options.MaxDeliveries < 1)
+                throw new ArgumentException($"MaxDeliveries must be at least 1, not {options.MaxDeliveries}.", nameof(options));
+            services.AddSingleton<INatsConnection>(sp => new NatsConnection(new NatsOpts
+            {
+                Url = options.NatsUrl,
+                Name = "xainomaly-serve",
+                // The service may start before NATS does, and NATS may restart under it: keep trying for ever.
+                RetryOnInitialConnect = true,
+                MaxReconnectRetry = -1,
+                ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+                ReconnectWaitMax = TimeSpan.FromSeconds(2),
+                LoggerFactory = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            }));
+            services.AddSingleton<IngestStatistics>();
+            services.AddSingleton<NatsAnomalyPublisher>();
+            services.AddSingleton<IAnomalyPublisher>(sp => sp.GetRequiredService<NatsAnomalyPublisher>());
+            services.AddSingleton<JetStreamIngestService>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JetStreamIngestService>());
+        }
+        if (options.InfluxUrl is not null)
+        {
+            if (!Uri.TryCreate(options.InfluxUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new ArgumentException($"--influx: '{options.InfluxUrl}' is not an HTTP URL (expected e.g. http://127.0.0.1:8086).", nameof(options));
+            services.AddSingleton(sp => new InfluxRecordSink(options, sp.GetService<ILogger<InfluxRecordSink>>() ?? NullLogger<InfluxRecordSink>.Instance));
+            services.AddSingleton<IRecordSink>(sp => sp.GetRequiredService<InfluxRecordSink>());
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<InfluxRecordSink>());
+        }
+    }
+}

@@ -54,6 +54,7 @@ internal static class CliApp
         root.Subcommands.Add(ScoreCommand.Create(host));
         root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
+        root.Subcommands.Add(ServeCommand.Create(host));
         root.Subcommands.Add(SteerCommand.Create(host));
         root.Subcommands.Add(ReplayCommand.Create(host));
         return root;

@@ -68,4 +68,13 @@ public sealed record ServiceOptions
 
     /// <summary>Records per UE kept for the degradation check and the per-UE history.</summary>
     public int UeHistory { get; init; } = 20;
+
+    /// <summary>Explain every record, not only the anomalous ones (costs explainer time per record).</summary>
+    public bool ExplainAll { get; init; }
+
+    /// <summary>Most records scored together: concurrent requests are coalesced into batches up to this size.</summary>
+    public int MaxBatchRecords { get; init; } = 4096;
+
+    /// <summary>Anomalies the dashboard feed keeps in memory.</summary>
+    public int FeedCapacity { get; init; } = 1000;
 }

@@ -1,0 +1,362 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+using Xainomaly.Data;
+using Xainomaly.Detection;
+using Xainomaly.Service.Messaging;
+using Xainomaly.Service.Metrics;
+using Xainomaly.Service.Storage;
+
+namespace Xainomaly.Service.Pipeline;
+
+/// <summary>
+/// The service's one pipeline: callers parse and check their records in parallel, then hand them to a single batch
+/// loop that coalesces concurrent requests, scores them in one pass, explains, applies the degradation rule, stores
+/// (idempotently), hands the records to the sinks and publishes the anomalies.
+/// </summary>
+/// <remarks>
+/// Outcomes: one per UE record. A UE report object can carry several UE records; each gets its own outcome with the
+/// report's <see cref="RecordOutcome.Index"/>. A rejected report gets one outcome.
+/// One loop owns scoring, the UE histories and the store writer, so no locks sit on the hot path and per-UE order is
+/// the order of arrival. Windowed detectors (LSTM-AE) are refused at construction: they need each UE's predecessors
+/// in the same scoring call, which a stream of independent records does not give.
+/// </remarks>
+public sealed class ReportPipeline : IReportPipeline, IHostedService
+{
+    private readonly DetectorModel _model;
+    private readonly IResultStore _store;
+    private readonly IRecordSink[] _sinks;
+    private readonly IAnomalyPublisher[] _publishers;
+    private readonly IRecordExplainer? _explainer;
+    private readonly ServiceMetrics _metrics;
+    private readonly ServiceOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly string[] _inputColumns;
+    private readonly string[] _featureNames;
+    private readonly string?[] _featureColumns;
+    private Task? _loop;
+
+    /// <summary>Builds the pipeline around a loaded model; an explainer is optional.</summary>
+    public ReportPipeline(
+        DetectorModel model,
+        IResultStore store,
+        IEnumerable<IRecordSink> sinks,
+        IEnumerable<IAnomalyPublisher> publishers,
+        AnomalyFeed feed,
+        DegradationTracker tracker,
+        ServiceMetrics metrics,
+        ServiceOptions options,
+        IRecordExplainer? explainer = null,
+        ILogger<ReportPipeline>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.WindowLength > 1)
+            throw new InvalidDataException($"The service scores records one by one; the '{model.Info.Kind}' model scores windows of {model.WindowLength} consecutive records of a UE and cannot be served (train a per-record detector such as ss-deepcae).");
+        var cols = new List<string>();
+        foreach (var c in model.Preprocessor.InputColumns)
+        {
+            if (!UeSchema.IsCanonical(c) || UeSchema.DefaultRole(c) is ColumnRole.Label or ColumnRole.Ignored)
+                throw new InvalidDataException($"The model takes the column '{c}', which UE reports do not carry; the service serves models trained on the UE schema (valid.csv, ue.csv, ue.json.gz or the UE simulator).");
+            cols.Add(c);
+        }
+        if (explainer is not null && explainer.InputWidth != model.Detector.InputWidth)
+            throw new InvalidDataException($"The explainer explains {explainer.InputWidth} features but the model takes {model.Detector.InputWidth}: it was fitted for another model.");
+        _model = model;
+        _store = store;
+        _sinks = [.. sinks];
+        _publishers = [.. publishers];
+        Feed = feed;
+        Tracker = tracker;
+        _metrics = metrics;
+        _options = options;
+        _explainer = explainer;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _inputColumns = [.. cols];
+        _featureNames = [.. model.InputFeatureNames];
+        _featureColumns = new string?[_featureNames.Length];
+        var features = model.Preprocessor.Features;
+        for (int i = 0; i < features.Count; i++) _featureColumns[i] = features[i].IsOneHot ? null : features[i].Column;
+    }
+
+    /// <summary>The recent anomalies (for the dashboard).</summary>
+    public AnomalyFeed Feed { get; }
+
+    /// <summary>Per-UE recent history and the degradation rule.</summary>
+    public DegradationTracker Tracker { get; }
+
+    /// <summary>True once the batch loop runs and until shutdown begins.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>The explainer's method, or null without one.</summary>
+    public string? ExplainerMethod => _explainer?.Method;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RecordOutcome>> ProcessAsync(IReadOnlyList<IncomingReport> reports, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        long started = Stopwatch.GetTimestamp();
+        var received = DateTimeOffset.UtcNow;
+        var perReport = new object?[reports.Count];
+        var accepted = new List<ParsedRecord>(reports.Count);
+        for (int i = 0; i < reports.Count; i++)
+        {
+            var records = RecordParser.Parse(reports[i].Json.Span, i, out var reason, out var kind);
+            if (records is null)
+            {
+                _metrics.Rejected(kind!);
+                perReport[i] = new RecordOutcome(i, false, reason, null);
+                continue;
+            }
+            perReport[i] = records;
+            accepted.AddRange(records);
+        }
+        var outcomes = new List<RecordOutcome>(Math.Max(reports.Count, accepted.Count));
+        ScoredRecord[] scored = [];
+        if (accepted.Count > 0)
+        {
+            if (!Running && _loop is null) throw new InvalidOperationException("The pipeline is not running (start the service first).");
+            var work = new Work(accepted, received, started);
+            _metrics.QueueChanged(accepted.Count);
+            if (!_queue.Writer.TryWrite(work))
+            {
+                _metrics.QueueChanged(-accepted.Count);
+                throw new InvalidOperationException("The pipeline is shutting down and takes no more records.");
+            }
+            scored = await work.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var sources = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var r in reports) sources[r.Source] = sources.GetValueOrDefault(r.Source) + 1;
+            foreach (var (source, _) in sources) _metrics.RecordsAccepted(source, CountFrom(reports, perReport, source));
+        }
+        int k = 0;
+        for (int i = 0; i < perReport.Length; i++)
+        {
+            if (perReport[i] is RecordOutcome rejected)
+            {
+                outcomes.Add(rejected);
+                continue;
+            }
+            var records = (List<ParsedRecord>)perReport[i]!;
+            for (int j = 0; j < records.Count; j++) outcomes.Add(new RecordOutcome(i, true, null, scored[k++]));
+        }
+        return outcomes;
+    }
+
+    private static int CountFrom(IReadOnlyList<IncomingReport> reports, object?[] perReport, string source)
+    {
+        int n = 0;
+        for (int i = 0; i < reports.Count; i++)
+            if (reports[i].Source == source && perReport[i] is List<ParsedRecord> list) n += list.Count;
+        return n;
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_loop is not null) return Task.CompletedTask;
+        _loop = Task.Run(RunLoopAsync, CancellationToken.None);
+        Running = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking records, then finishes every batch already queued (graceful drain).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Running = false;
+        _queue.Writer.TryComplete();
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Work>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            int n = 0;
+            while (n < _options.MaxBatchRecords && reader.TryRead(out var w))
+            {
+                batch.Add(w);
+                n += w.Records.Count;
+            }
+            _metrics.QueueChanged(-n);
+            try
+            {
+                await ProcessBatchAsync(batch, n).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A batch of {Records} records failed", n);
+                foreach (var w in batch) w.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task ProcessBatchAsync(List<Work> batch, int n)
+    {
+        var records = new ParsedRecord[n];
+        var receivedAt = new DateTimeOffset[n];
+        int at = 0;
+        foreach (var w in batch)
+        {
+            foreach (var r in w.Records)
+            {
+                receivedAt[at] = w.Received;
+                records[at++] = r;
+            }
+        }
+
+        var table = Merge(records);
+        var x = _model.Inputs(table, out _);
+        var scores = new float[n];
+        _model.Detector.Score(x, n, scores);
+        double tau = _model.Detector.Threshold;
+        int d = _model.Detector.InputWidth;
+
+        var explanations = new RecordExplanation?[n];
+        int explained = 0;
+        if (_explainer is not null)
+        {
+            int count = 0;
+            for (int i = 0; i < n; i++) if (_options.ExplainAll || scores[i] > tau) count++;
+            if (count > 0)
+            {
+                var rows = new float[count * d];
+                var which = new int[count];
+                int j = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    if (!_options.ExplainAll && !(scores[i] > tau)) continue;
+                    x.AsSpan(i * d, d).CopyTo(rows.AsSpan(j * d, d));
+                    which[j++] = i;
+                }
+                var result = _explainer.Explain(rows, count);
+                for (j = 0; j < count; j++) explanations[which[j]] = result[j];
+                explained = count;
+            }
+        }
+
+        var scored = new ScoredRecord[n];
+        var anomalies = new List<ScoredRecord>();
+        for (int i = 0; i < n; i++)
+        {
+            var r = records[i];
+            bool anomalous = scores[i] > tau;
+            var point = new UeKpiPoint(r.Timestamp, r.Kpis.GetValueOrDefault("throughput"), r.Kpis.GetValueOrDefault("rsrp"),
+                r.Kpis.GetValueOrDefault("rsrq"), r.Kpis.GetValueOrDefault("rssinr"), r.Kpis.GetValueOrDefault("prb_usage"), scores[i], anomalous);
+            string? cause = Tracker.Observe(r.UeId, point, anomalous);
+            var e = explanations[i];
+            var s = new ScoredRecord
+            {
+                Id = r.Id,
+                UeId = r.UeId,
+                CellId = r.CellId,
+                NeighbourCells = r.NeighbourCells,
+                DuId = r.DuId,
+                Timestamp = r.Timestamp,
+                ReceivedAt = receivedAt[i],
+                Kpis = r.Kpis,
+                Score = scores[i],
+                Threshold = tau,
+                Anomalous = anomalous,
+                TopFeatures = e is null ? [] : TopFeatures(e.Phi, r.Kpis),
+                BaseValue = e?.BaseValue,
+                ConfidenceScore = e?.ConfidenceScore,
+                ErrorMetric = e?.ErrorMetric,
+                EfficiencyGap = e?.EfficiencyGap,
+                Degradation = cause,
+            };
+            scored[i] = s;
+            if (anomalous) anomalies.Add(s);
+        }
+
+        int stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
+        foreach (var sink in _sinks) sink.Enqueue(scored);
+        if (anomalies.Count > 0)
+        {
+            Feed.Add(anomalies);
+            foreach (var p in _publishers)
+            {
+                try
+                {
+                    await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The records are stored; a steering hint that could not be sent must not fail the ingest.
+                    _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
+                }
+            }
+        }
+        _metrics.BatchDone(anomalies.Count, explained, stored);
+
+        at = 0;
+        long now = Stopwatch.GetTimestamp();
+        foreach (var w in batch)
+        {
+            double latency = Stopwatch.GetElapsedTime(w.Started, now).TotalSeconds;
+            var mine = new ScoredRecord[w.Records.Count];
+            for (int i = 0; i < mine.Length; i++)
+            {
+                mine[i] = scored[at++];
+                _metrics.ObserveLatency(latency);
+            }
+            w.Done.TrySetResult(mine);
+        }
+    }
+
+    private List<FeatureContribution> TopFeatures(double[] phi, Dictionary<string, double> kpis)
+    {
+        int k = Math.Min(_options.TopFeatures, phi.Length);
+        var top = new List<FeatureContribution>(k);
+        var used = new bool[phi.Length];
+        for (int t = 0; t < k; t++)
+        {
+            int best = -1;
+            for (int i = 0; i < phi.Length; i++)
+                if (!used[i] && (best < 0 || Math.Abs(phi[i]) > Math.Abs(phi[best]))) best = i;
+            used[best] = true;
+            var col = _featureColumns[best];
+            top.Add(new FeatureContribution(_featureNames[best], phi[best], col is not null && kpis.TryGetValue(col, out var v) ? v : null));
+        }
+        return top;
+    }
+
+    // One table of the model's input columns over the batch, so the preprocessor and detector run once.
+    private KpiTable Merge(ParsedRecord[] records)
+    {
+        int n = records.Length;
+        var cols = new KpiColumn[_inputColumns.Length];
+        for (int c = 0; c < cols.Length; c++)
+        {
+            var name = _inputColumns[c];
+            var first = records[0].Table[name];
+            if (first.IsNumeric)
+            {
+                var v = new double[n];
+                for (int i = 0; i < n; i++) v[i] = records[i].Table[name].Numbers![records[i].Row];
+                cols[c] = new KpiColumn(name, first.Role, v);
+            }
+            else
+            {
+                var v = new string[n];
+                for (int i = 0; i < n; i++) v[i] = records[i].Table[name].Texts![records[i].Row];
+                cols[c] = new KpiColumn(name, first.Role, v);
+            }
+        }
+        return new KpiTable(cols, "stream");
+    }
+
+    private sealed class Work(List<ParsedRecord> records, DateTimeOffset received, long started)
+    {
+        public List<ParsedRecord> Records { get; } = records;
+        public DateTimeOffset Received { get; } = received;
+        public long Started { get; } = started;
+        public TaskCompletionSource<ScoredRecord[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

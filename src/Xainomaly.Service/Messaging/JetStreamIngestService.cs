@@ -38,6 +38,8 @@ public sealed class JetStreamIngestService(
     // one batch's latency stays far below the near-RT loop's 10 ms at the target rates.
     private const int MaxBatchMessages = 256;
 
+    private const int MaxBatchesInFlight = 4;
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private bool _deadStream;
@@ -145,14 +147,14 @@ public sealed class JetStreamIngestService(
 
     private async Task ConsumeAsync(INatsJSContext js, INatsJSConsumer consumer, CancellationToken stoppingToken)
     {
-        var channel = Channel.CreateBounded<INatsJSMsg<byte[]>>(new BoundedChannelOptions(MaxBatchMessages * 2) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<INatsJSMsg<byte[]>>(new BoundedChannelOptions(MaxBatchMessages * MaxBatchesInFlight) { SingleReader = true, SingleWriter = true });
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var pump = Task.Run(
             async () =>
             {
                 try
                 {
-                    var opts = new NatsJSConsumeOpts { MaxMsgs = MaxBatchMessages * 2, Expires = TimeSpan.FromSeconds(5) };
+                    var opts = new NatsJSConsumeOpts { MaxMsgs = MaxBatchMessages * MaxBatchesInFlight, Expires = TimeSpan.FromSeconds(5) };
                     await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: opts, cancellationToken: pumpStop.Token).ConfigureAwait(false))
                         await channel.Writer.WriteAsync(msg, pumpStop.Token).ConfigureAwait(false);
                     channel.Writer.TryComplete(new NatsException("the JetStream consumer ended"));
@@ -163,20 +165,35 @@ public sealed class JetStreamIngestService(
                 }
             },
             CancellationToken.None);
-        var batch = new List<INatsJSMsg<byte[]>>(MaxBatchMessages);
+        // Several batches in flight: the pipeline coalesces concurrent calls into larger scoring batches and store
+        // transactions, so a fixed per-call cost (a commit) is not paid once per small batch.
+        var inFlight = new Queue<Task>(MaxBatchesInFlight);
         try
         {
             while (await channel.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                batch.Clear();
+                var batch = new List<INatsJSMsg<byte[]>>(MaxBatchMessages);
                 while (batch.Count < MaxBatchMessages && channel.Reader.TryRead(out var msg)) batch.Add(msg);
-                await HandleBatchAsync(js, batch, stoppingToken).ConfigureAwait(false);
+                if (inFlight.Count == MaxBatchesInFlight) await inFlight.Dequeue().ConfigureAwait(false);
+                inFlight.Enqueue(HandleBatchAsync(js, batch, stoppingToken));
             }
+            while (inFlight.Count > 0) await inFlight.Dequeue().ConfigureAwait(false);
         }
         finally
         {
             await pumpStop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
+            // Unacknowledged messages of batches cut short are delivered again after the ack wait.
+            foreach (var t in inFlight)
+            {
+                try
+                {
+                    await t.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or NatsException)
+                {
+                }
+            }
         }
     }
 

@@ -18,7 +18,7 @@ internal static class TrainCommand
     public static Command Create(CliHost host)
     {
         var data = new Option<string>("--data") { Description = "Labelled KPI data (CSV or UE report JSON).", Required = true };
-        var model = new Option<string>("--model") { Description = $"Detector: {string.Join(", ", DetectorTrainers.Kinds)}.", Required = true };
+        var model = new Option<string>("--model") { Description = $"Detector: {string.Join(", ", DetectorTrainers.Kinds)}; or {QoePredictor.KindName}, the QoE (downlink throughput) predictor of traffic steering.", Required = true };
         var labels = new Option<string>("--labels") { Description = "Label budget: how many labelled rows of the training pool the run may see, or 'all'.", DefaultValueFactory = _ => "all" };
         var seed = CliHost.SeedOption(42);
         var output = new Option<string>("--out") { Description = "Model file to write (any name).", Required = true };
@@ -36,8 +36,9 @@ internal static class TrainCommand
         host.SetAction(command, json, (parse, console) =>
         {
             var kind = parse.GetValue(model)!;
+            if (kind == QoePredictor.KindName) return TrainQoe(parse, console, parse.GetValue(data)!, dataOptions.Read(parse), training, parse.GetValue(seed), parse.GetValue(testFraction), parse.GetValue(splitSeed), parse.GetValue(output)!);
             if (!DetectorTrainers.Kinds.Contains(kind))
-                throw new UsageException($"--model {kind}: expected one of {string.Join(", ", DetectorTrainers.Kinds)}.");
+                throw new UsageException($"--model {kind}: expected one of {string.Join(", ", DetectorTrainers.Kinds)} or {QoePredictor.KindName}.");
             var path = parse.GetValue(data)!;
             var readOptions = dataOptions.Read(parse) with { RequireLabel = true };
             var table = KpiTableReader.Read(path, readOptions);
@@ -68,6 +69,67 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// <c>train --model qoe</c>: the QoE predictor is a regression, not a detector, so it has its own path — no labels,
+    /// no threshold; R², MAE and RMSE on a held-out split instead.
+    /// </summary>
+    private static int TrainQoe(ParseResult parse, CliConsole console, string path, KpiReadOptions readOptions, TrainingOptions training, long seed, double testFraction, long splitSeed, string outPath)
+    {
+        var settings = training.Read(parse);
+        var options = new QoePredictorOptions { Seed = seed, TestFraction = testFraction, SplitSeed = splitSeed };
+        if (settings.Steps is { } st) options = options with { Steps = st };
+        if (settings.BatchSize is { } bs) options = options with { BatchSize = bs };
+        if (settings.LearningRate is { } lr) options = options with { LearningRate = lr };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+        }
+        var table = KpiTableReader.Read(path, readOptions);
+        console.Step($"Training the QoE predictor on {path} ({table.RowCount:N0} rows): {string.Join(", ", QoePredictor.InputColumns)} → {QoePredictor.TargetColumn}, seed {seed}");
+        var result = console.Progress("train qoe", 1.0, (progress, status) =>
+            QoePredictor.Train(table, options, new SyncProgress<TrainingProgress>(p =>
+            {
+                status($"step {p.Step:N0}/{p.Total:N0}, loss {p.Loss:G4}");
+                progress.Report((double)p.Step / p.Total);
+            })));
+        result.Predictor.Info["dataSha256"] = Sha256(path);
+        result.Predictor.Save(outPath);
+        var t = new Table().Border(TableBorder.Rounded).Title("QoE predictor (downlink throughput)");
+        t.AddColumn("split");
+        foreach (var h in new[] { "rows", "R²", "MAE", "RMSE", "mean-predictor MAE", "mean-predictor R²" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var (name, m) in new[] { ("train", result.TrainMetrics), ("test", result.TestMetrics) })
+            if (m is not null) t.AddRow(name, m.Rows.ToString("N0", CultureInfo.InvariantCulture), F(m.R2), F(m.Mae), F(m.Rmse), F(m.MeanPredictorMae), F(m.MeanPredictorR2));
+        console.Table(t);
+        console.Result($"trained in {result.Seconds:F1} s; model written to [bold]{Markup.Escape(outPath)}[/]");
+        console.WriteJson(new JsonObject
+        {
+            ["command"] = "train",
+            ["model"] = outPath,
+            ["kind"] = QoePredictor.KindName,
+            ["inputs"] = new JsonArray([.. QoePredictor.InputColumns.Select(c => (JsonNode)c!)]),
+            ["target"] = QoePredictor.TargetColumn,
+            ["training"] = result.Predictor.Info.DeepClone(),
+            ["train"] = QoeJson(result.TrainMetrics),
+            ["test"] = result.TestMetrics is { } tm ? QoeJson(tm) : null,
+            ["seconds"] = Math.Round(result.Seconds, 3),
+        });
+        return ExitCodes.Success;
+    }
+
+    private static JsonObject QoeJson(QoeMetrics m) => new()
+    {
+        ["rows"] = m.Rows,
+        ["r2"] = m.R2,
+        ["mae"] = m.Mae,
+        ["rmse"] = m.Rmse,
+        ["meanPredictorMae"] = m.MeanPredictorMae,
+        ["meanPredictorR2"] = m.MeanPredictorR2,
+    };
 
     /// <summary>Runs the protocol with a progress bar.</summary>
     internal static ExperimentResult Train(Output.CliConsole console, KpiTable table, IDetectorTrainer trainer, ExperimentOptions options)

@@ -19,6 +19,7 @@ internal static class SteerCommand
     public static Command Create(CliHost host)
     {
         var nats = new Option<string>("--nats") { Description = "NATS server URL, e.g. nats://127.0.0.1:4222.", Required = true };
+        var qoe = new Option<string?>("--qoe") { Description = "QoE model written by 'xainomaly train --model qoe' (default: log2(1+SINR) times the free PRB share)." };
         var threshold = new Option<double>("--threshold-percent") { Description = "Hand over when the best neighbour's predicted downlink beats the serving cell's by more than this many percent (the A1 policy threshold).", DefaultValueFactory = _ => 5 };
         var maxCs = new Option<double?>("--max-cs") { Description = "Hand over only when the anomaly's explanation confidence score CS is at most this (lower is better); unset: CS is not checked." };
         var log = new Option<string?>("--log") { Description = "Append every decision with its reasons to this file as JSON lines." };
@@ -32,7 +33,7 @@ internal static class SteerCommand
             "Traffic steering: read anomalous UEs from ran.ad.anomalies, predict the downlink throughput of the serving and neighbour cells, " +
             "and publish a HandOff command on ran.ts.commands when the best neighbour is better by the threshold and the anomaly's CS is good enough. " +
             "Without a QoE model the prediction is log2(1+SINR) times the free PRB share.");
-        foreach (var o in new Option[] { nats, threshold, maxCs, log, maxAnomalies, seconds, anomalySubject, commandSubject, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { nats, qoe, threshold, maxCs, log, maxAnomalies, seconds, anomalySubject, commandSubject, json }) command.Options.Add(o);
         host.SetAction(command, json, (parse, console) =>
         {
             var options = new SteeringOptions
@@ -47,7 +48,9 @@ internal static class SteerCommand
             if (parse.GetValue(maxAnomalies) is < 1) throw new UsageException("--max-anomalies: expected at least 1.");
             if (parse.GetValue(seconds) is { } s && (!double.IsFinite(s) || s <= 0)) throw new UsageException("--seconds: expected a positive number.");
             string url = NatsUrl(parse.GetValue(nats)!);
-            IThroughputPredictor predictor = new ShannonThroughputPredictor();
+            IThroughputPredictor predictor = parse.GetValue(qoe) is { } qoePath
+                ? new QoeModelPredictor(Xainomaly.Detection.QoePredictor.Load(qoePath), "qoe model " + qoePath)
+                : new ShannonThroughputPredictor();
             return Run(console, url, options, predictor, parse.GetValue(log), parse.GetValue(maxAnomalies), parse.GetValue(seconds));
         });
         return command;

@@ -14,6 +14,8 @@ using Xainomaly.Service.Steering;
 using Xainomaly.Service.Storage;
 using Xainomaly.Simulation;
 
+using SteeringDecision = Xainomaly.Service.Steering.SteeringDecision;
+
 namespace Xainomaly.Service.Tests.Messaging;
 
 /// <summary>The whole loop with the real service: replay → JetStream → pipeline → SQLite, anomalies → steering → commands.</summary>

@@ -59,6 +59,8 @@ internal static class CliApp
         root.Subcommands.Add(FitExplainerCommand.Create(host));
         root.Subcommands.Add(ExplainCommand.Create(host));
         root.Subcommands.Add(XaiBenchCommand.Create(host));
+        root.Subcommands.Add(SteerCommand.Create(host));
+        root.Subcommands.Add(ReplayCommand.Create(host));
         return root;
     }
 

@@ -33,6 +33,9 @@ public sealed record ServiceOptions
     /// <summary>Deliveries of one message before it is dead-lettered.</summary>
     public int MaxDeliveries { get; init; } = 5;
 
+    /// <summary>How long JetStream waits for a delivered message's ack before delivering it again (e.g. after a crash).</summary>
+    public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>SQLite file of the embedded store.</summary>
     public string StorePath { get; init; } = "xainomaly.db";
 

@@ -10,6 +10,7 @@ internal sealed class ParsedRecord
     public required string UeId { get; init; }
     public required string? DuId { get; init; }
     public required string? CellId { get; init; }
+    public IReadOnlyList<string> NeighbourCells { get; init; } = [];
     public required DateTimeOffset Timestamp { get; init; }
     public required Dictionary<string, double> Kpis { get; init; }
     public required KpiTable Table { get; init; }

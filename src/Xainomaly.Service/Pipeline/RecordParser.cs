@@ -152,6 +152,12 @@ internal static class RecordParser
         var du = table[UeSchema.DuId].Texts!;
         var cell = table[UeSchema.ServingCell].Texts!;
         var time = table[UeSchema.Timestamp].Texts!;
+        // Neighbour cell identities: traffic steering names its target cell with them.
+        var neighbourCells = new List<string[]>(UeSchema.NeighbourCount);
+        for (int k = 0; k < UeSchema.NeighbourCount; k++)
+        {
+            if (table.TryGetColumn("nbCellIdentity_" + k.ToString(CultureInfo.InvariantCulture), out var nb) && nb.Texts is { } texts) neighbourCells.Add(texts);
+        }
         var numeric = new List<KpiColumn>(24);
         foreach (var c in table.Columns) if (c.IsNumeric && c.Role != ColumnRole.Label) numeric.Add(c);
         var records = new List<ParsedRecord>(count);
@@ -176,6 +182,7 @@ internal static class RecordParser
                 UeId = ue[r],
                 DuId = du[r],
                 CellId = cell[r],
+                NeighbourCells = Neighbours(neighbourCells, r),
                 Timestamp = ts,
                 Kpis = kpis,
                 Table = table,
@@ -183,6 +190,14 @@ internal static class RecordParser
             });
         }
         return records;
+    }
+
+    private static string[] Neighbours(List<string[]> columns, int row)
+    {
+        if (columns.Count == 0) return [];
+        var cells = new string[columns.Count];
+        for (int k = 0; k < cells.Length; k++) cells[k] = columns[k][row];
+        return cells;
     }
 
     /// <summary>The stable record id of (ue-id, timestamp): the key of idempotent writes.</summary>

@@ -267,6 +267,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 Id = r.Id,
                 UeId = r.UeId,
                 CellId = r.CellId,
+                NeighbourCells = r.NeighbourCells,
                 DuId = r.DuId,
                 Timestamp = r.Timestamp,
                 ReceivedAt = receivedAt[i],

@@ -12,6 +12,9 @@ public sealed record ScoredRecord
     /// <summary>Serving cell identifier, when the record names one.</summary>
     public string? CellId { get; init; }
 
+    /// <summary>Neighbour cell identifiers in report order (<c>nbCellIdentity_0…</c>), when the record names them; their RF values are in <see cref="Kpis"/> as <c>rsrp_nb0…</c>. Traffic steering needs them to name a target cell.</summary>
+    public IReadOnlyList<string> NeighbourCells { get; init; } = [];
+
     /// <summary>DU identifier, when the record names one.</summary>
     public string? DuId { get; init; }
 

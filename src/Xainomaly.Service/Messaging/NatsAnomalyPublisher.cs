@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+using NATS.Client.Core;
+
+using Xainomaly.Service.Pipeline;
+
+namespace Xainomaly.Service.Messaging;
+
+/// <summary>Publishes each anomalous record on the anomaly subject (core NATS, like the RMR message it replaces).</summary>
+public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOptions options, ILogger<NatsAnomalyPublisher> logger) : IAnomalyPublisher
+{
+    private long _published;
+    private long _failed;
+
+    /// <summary>Anomalies published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Anomalies that could not be published (NATS unreachable for longer than the publish timeout).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <inheritdoc />
+    public async ValueTask PublishAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anomalies);
+        foreach (var record in anomalies)
+        {
+            try
+            {
+                await connection.PublishAsync(options.AnomalySubject, AnomalyPayload.Write(record), cancellationToken: cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _published);
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException)
+            {
+                // Steering hints are advisory and the record is already stored: a lost hint must not fail ingestion.
+                Interlocked.Increment(ref _failed);
+                logger.LogWarning("Could not publish the anomaly of {Ue} at {Time} on {Subject}: {Message}", record.UeId, record.Timestamp, options.AnomalySubject, e.Message);
+            }
+        }
+    }
+}

@@ -55,6 +55,8 @@ internal static class CliApp
         root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
         root.Subcommands.Add(AttackCommand.Create(host));
+        root.Subcommands.Add(HardenCommand.Create(host));
+        root.Subcommands.Add(RobustnessCommand.Create(host));
         return root;
     }
 

@@ -25,7 +25,11 @@ internal sealed class AttackTarget
         Mask = mask;
         Threshold = detector.Threshold;
         ScoreIsProbability = detector is SemiSupervisedDetector s && s.Mix.Coefficients is (0f, 0f, 1f);
+        if (ScoreIsProbability && detector is SemiSupervisedDetector { Network: MlpClassifier mlp }) _logit = mlp;
     }
+
+    // The MLP's logit gradient: σ'(logit) underflows where the probability saturates, which would mask the gradient.
+    private readonly MlpClassifier? _logit;
 
     public IAnomalyDetector Detector { get; }
 
@@ -67,11 +71,15 @@ internal sealed class AttackTarget
 
     public void Score(ReadOnlySpan<float> rows, int count, Span<float> scores) => Detector.Score(rows, count, scores);
 
-    /// <summary>∂F_t/∂x per row: (2t − 1)·∂score/∂x.</summary>
+    /// <summary>
+    /// ∂F_t/∂x per row: (2t − 1)·∂score/∂x; for the MLP (score = σ(logit)) the logit's gradient, which has the same
+    /// direction and ranking of inputs per row but does not vanish where the probability saturates.
+    /// </summary>
     public void TargetOutputGradient(ReadOnlySpan<float> rows, ReadOnlySpan<int> targets, int count, Span<float> gradient)
     {
         int d = Width;
-        _gradient.ScoreGradient(rows, count, gradient);
+        if (_logit is not null) _logit.LogitGradient(rows, count, gradient);
+        else _gradient.ScoreGradient(rows, count, gradient);
         for (int i = 0; i < count; i++)
         {
             if (targets[i] == 1) continue;
@@ -84,12 +92,19 @@ internal sealed class AttackTarget
     public void LossGradient(ReadOnlySpan<float> rows, ReadOnlySpan<int> labels, int count, Span<float> gradient, Span<float> scores)
     {
         int d = Width;
-        _gradient.ScoreGradient(rows, count, gradient);
+        if (_logit is not null) _logit.LogitGradient(rows, count, gradient);
+        else _gradient.ScoreGradient(rows, count, gradient);
         if (ScoreIsProbability) Score(rows, count, scores);
         for (int i = 0; i < count; i++)
         {
             float factor;
-            if (ScoreIsProbability)
+            if (_logit is not null)
+            {
+                // ∂BCE/∂x = (p − y)·∂logit/∂x, with p clamped so that a saturated row keeps its direction.
+                float p = Math.Clamp(scores[i], 1e-6f, 1 - 1e-6f);
+                factor = p - labels[i];
+            }
+            else if (ScoreIsProbability)
             {
                 // ∂BCE/∂p = (p − y) / (p (1 − p)); clamped so that a saturated head still gives a direction.
                 float p = Math.Clamp(scores[i], 1e-6f, 1 - 1e-6f);

@@ -61,6 +61,9 @@ internal static class CliApp
         root.Subcommands.Add(XaiBenchCommand.Create(host));
         root.Subcommands.Add(SteerCommand.Create(host));
         root.Subcommands.Add(ReplayCommand.Create(host));
+        root.Subcommands.Add(AttackCommand.Create(host));
+        root.Subcommands.Add(HardenCommand.Create(host));
+        root.Subcommands.Add(RobustnessCommand.Create(host));
         return root;
     }
 

@@ -267,6 +267,36 @@ public sealed class MlpClassifier : IComponentScorer
         return true;
     }
 
+    /// <summary>
+    /// ∂logit/∂x per row. Attacks use it instead of ∂σ(logit)/∂x, which underflows to exactly 0 where the probability
+    /// saturates in float32 and would hide the direction of the loss (gradient masking).
+    /// </summary>
+    public void LogitGradient(ReadOnlySpan<float> rows, int count, Span<float> gradient)
+    {
+        int d = InputWidth;
+        NetworkRuntime.CheckBatch(d, rows, count, default, default, default);
+        if (gradient.Length < (long)count * d) throw new ArgumentException($"gradient has {gradient.Length} values, {count} rows need {(long)count * d}.", nameof(gradient));
+        if (count == 0) return;
+        unsafe
+        {
+            fixed (float* px = rows, pg = gradient)
+            {
+                nint ax = (nint)px, ag = (nint)pg;
+                NetworkRuntime.ForBlocks(count, Math.Max(1, Options.MaxDegreeOfParallelism), (start, n) =>
+                {
+                    Scratch s = Rent(n);
+                    Tensor x = s.Input(n, d);
+                    new ReadOnlySpan<float>((float*)ax + ((long)start * d), n * d).CopyTo(x.Data);
+                    x.ZeroGrad();
+                    s.Tape.Reset();
+                    s.Tape.Backward(s.Tape.Sum(_stack.Forward(s.Tape, x, frozen: true)));
+                    x.Grad.AsSpan(0, n * d).CopyTo(new Span<float>((float*)ag + ((long)start * d), n * d));
+                    _pool.Add(s);
+                });
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Write(BinaryWriter writer)
     {

@@ -54,6 +54,7 @@ internal static class CliApp
         root.Subcommands.Add(ScoreCommand.Create(host));
         root.Subcommands.Add(SweepCommand.Create(host));
         root.Subcommands.Add(DemoCommand.Create(host));
+        root.Subcommands.Add(TuneCommand.Create(host));
         return root;
     }
 

@@ -106,7 +106,7 @@ public sealed class ParameterSpace
     public static ParameterSpace Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var entries = text.TrimStart().StartsWith('{') ? ParseJson(text, source) : ParseYaml(text, source);
+        var entries = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[') ? ParseJson(text, source) : ParseYaml(text, source);
         if (entries.Count == 0) throw new DataFormatException(source, "the grid names no parameter; expected e.g. {\"layers\": [1, 2, 3]}");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var parameters = new List<(string, object[])>();

@@ -228,7 +228,7 @@ internal static class TuneCommand
         sb.Append(CultureInfo.InvariantCulture, $"{search} search over the {space.Name} grid ({space.Count:N0} configurations), {r.Ranked.Count} evaluated; {r.Folds}-fold stratified CV over the budget's labels; seed {o.Seed}; objective {Name(r.Objective)}");
         if (o.MaxSteps is { } cap) sb.Append(CultureInfo.InvariantCulture, $"; **steps capped at {cap:N0}**");
         sb.Append(CultureInfo.InvariantCulture, $"; {r.Seconds:0} s.\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| rank | configuration | {Name(r.Objective)} | UAR | F1 | ROC-AUC | precision | seconds |\n|---|---|---|---|---|---|---|---|\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| rank | configuration | {Name(r.Objective)} (mean ± std) | UAR | F1 | ROC-AUC | precision | seconds |\n|---|---|---|---|---|---|---|---|\n");
         int rank = 0;
         foreach (var t in r.Ranked)
         {

@@ -64,6 +64,7 @@ internal static class CliApp
         root.Subcommands.Add(AttackCommand.Create(host));
         root.Subcommands.Add(HardenCommand.Create(host));
         root.Subcommands.Add(RobustnessCommand.Create(host));
+        root.Subcommands.Add(TuneCommand.Create(host));
         return root;
     }
 

@@ -40,9 +40,19 @@ internal sealed class TrainingOptions
 
     public Option<double?> ValidationShare { get; } = new("--validation-share") { Description = "Share of the budget's labelled rows held back to choose τ and the score mix (default 0.25)." };
 
+    public Option<int?> Layers { get; } = new("--layers") { Description = "SS-DeepCAE: hidden ReLU layers of the encoder before the 16-wide bottleneck, mirrored by the decoder (default 2: 64, 32)." };
+
+    public Option<double?> WidthFactor { get; } = new("--width-factor") { Description = "SS-DeepCAE: first hidden width as a multiple of the input width (paper Table III: 0.5–5); later layers narrow geometrically towards 16." };
+
+    public Option<int?> Hidden { get; } = new("--hidden") { Description = "SS-DeepCAE: first hidden width in units (default 64; overrides --width-factor)." };
+
+    public Option<string?> Loss { get; } = new("--loss") { Description = "SS-DeepCAE reconstruction loss: mse (default), mae or smape." };
+
+    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "SS-DeepCAE optimiser: adam (default), sgd or rmsprop." };
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, ScoreWeight, Threshold, CrossFitFolds, Window, LstmUnits, Trees, MaxSamples, Contamination, ValidationShare })
+        foreach (var o in new Option[] { Steps, BatchSize, LabelledPerBatch, LearningRate, ContractiveWeight, LabelWeight, Score, ScoreWeight, Threshold, CrossFitFolds, Window, LstmUnits, Trees, MaxSamples, Contamination, ValidationShare, Layers, WidthFactor, Hidden, Loss, Optimizer })
             command.Options.Add(o);
     }
 
@@ -56,6 +66,12 @@ internal sealed class TrainingOptions
                 throw new UsageException($"--lstm-units {units}: expected two positive numbers, encoder,decoder (e.g. 256,512).");
             (enc, dec) = (e, d);
         }
+        var loss = parse.GetValue(Loss);
+        var optimizer = parse.GetValue(Optimizer);
+        if (loss is not null && loss.ToLowerInvariant() is not ("mse" or "mae" or "smape"))
+            throw new UsageException($"--loss {loss}: expected mse, mae or smape.");
+        if (optimizer is not null && optimizer.ToLowerInvariant() is not ("adam" or "sgd" or "rmsprop"))
+            throw new UsageException($"--optimizer {optimizer}: expected adam, sgd or rmsprop.");
         return ReadSettings(parse) with
         {
             EncoderUnits = enc,
@@ -80,6 +96,11 @@ internal sealed class TrainingOptions
         Trees = parse.GetValue(Trees),
         Contamination = parse.GetValue(Contamination),
         ValidationShare = parse.GetValue(ValidationShare),
+        HiddenLayers = parse.GetValue(Layers),
+        WidthFactor = parse.GetValue(WidthFactor),
+        HiddenWidth = parse.GetValue(Hidden),
+        ReconstructionLoss = parse.GetValue(Loss),
+        Optimizer = parse.GetValue(Optimizer),
     };
 
     /// <summary>Parses a label budget: a positive number or "all" (null).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 using Xainomaly.Numerics;
@@ -38,17 +39,80 @@ public sealed class SsDeepCae : IComponentScorer
     public bool HasHead => true;
 
     /// <summary>The hyper-parameters the trainer records for <paramref name="settings"/>.</summary>
-    public static JsonObject Hyperparameters(TrainerSettings settings) => new()
+    public static JsonObject Hyperparameters(TrainerSettings settings)
     {
-        ["steps"] = settings.Steps ?? DefaultSteps,
-        ["batchSize"] = settings.BatchSize ?? 64,
-        ["labelledPerBatch"] = settings.LabelledPerBatch ?? 16,
-        ["learningRate"] = settings.LearningRate ?? 1e-3f,
-        ["lambdaC"] = settings.ContractiveWeight ?? 1e-3f,
-        ["lambda"] = settings.LabelWeight ?? 1f,
-        ["optimizer"] = "adam",
-        ["reconstructionLoss"] = "mse",
-        ["layers"] = "d-64-32-16-16-32-64-d",
+        var o = new JsonObject
+        {
+            ["steps"] = settings.Steps ?? DefaultSteps,
+            ["batchSize"] = settings.BatchSize ?? 64,
+            ["labelledPerBatch"] = settings.LabelledPerBatch ?? 16,
+            ["learningRate"] = settings.LearningRate ?? 1e-3f,
+            ["lambdaC"] = settings.ContractiveWeight ?? 1e-3f,
+            ["lambda"] = settings.LabelWeight ?? 1f,
+            ["optimizer"] = OptimizerName(ParseOptimizer(settings.Optimizer)),
+            ["reconstructionLoss"] = LossName(ParseLoss(settings.ReconstructionLoss)),
+            ["layers"] = settings.HiddenLayers is null && settings.WidthFactor is null && settings.HiddenWidth is null
+                ? "d-64-32-16-16-32-64-d"
+                : $"{settings.HiddenLayers ?? 2} hidden, first {(settings.HiddenWidth is { } h ? h.ToString(CultureInfo.InvariantCulture) : settings.WidthFactor is { } f ? f.ToString("0.###", CultureInfo.InvariantCulture) + "·d" : "64")} wide",
+        };
+        if (settings.HiddenLayers is { } k) o["hiddenLayers"] = k;
+        if (settings.WidthFactor is { } wf) o["widthFactor"] = wf;
+        if (settings.HiddenWidth is { } hw) o["hiddenWidth"] = hw;
+        return o;
+    }
+
+    /// <summary>
+    /// Encoder hidden widths for <paramref name="settings"/> and input width <paramref name="d"/>: null (the paper's
+    /// [64, 32]) when no architecture knob is set; otherwise k layers falling geometrically from the first width
+    /// (<see cref="TrainerSettings.HiddenWidth"/>, else round(<see cref="TrainerSettings.WidthFactor"/>·d), else 64)
+    /// towards the 16-wide bottleneck — so 2 layers from 64 give the paper's 64, 32.
+    /// </summary>
+    public static int[]? HiddenWidthsFor(TrainerSettings settings, int d)
+    {
+        if (settings.HiddenLayers is null && settings.WidthFactor is null && settings.HiddenWidth is null) return null;
+        int k = settings.HiddenLayers ?? 2;
+        if (k is < 1 or > 16) throw new ArgumentException($"--layers must be between 1 and 16 (got {k}).", "--layers");
+        if (settings.WidthFactor is { } f && !(f > 0 && f <= 100)) throw new ArgumentException($"--width-factor must be in (0, 100] (got {f}).", "--width-factor");
+        if (settings.HiddenWidth is { } hw && hw is < 1 or > 65_536) throw new ArgumentException($"--hidden must be between 1 and 65,536 (got {hw}).", "--hidden");
+        int first = settings.HiddenWidth ?? (settings.WidthFactor is { } factor ? Math.Max(1, (int)Math.Round(factor * d, MidpointRounding.AwayFromZero)) : 64);
+        var widths = new int[k];
+        double ratio = (double)SsDeepCaeNetwork.LatentWidth / first;
+        for (int i = 0; i < k; i++) widths[i] = Math.Max(1, (int)Math.Round(first * Math.Pow(ratio, (double)i / k), MidpointRounding.AwayFromZero));
+        return widths;
+    }
+
+    /// <summary>Parses a reconstruction loss name (null = MSE); anything else is an <see cref="ArgumentException"/> naming the choices.</summary>
+    public static ReconstructionLoss ParseLoss(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "mse" => ReconstructionLoss.Mse,
+        "mae" => ReconstructionLoss.Mae,
+        "smape" => ReconstructionLoss.Smape,
+        _ => throw new ArgumentException($"--loss {name}: expected mse, mae or smape.", "--loss"),
+    };
+
+    /// <summary>Parses an optimiser name (null = Adam); anything else is an <see cref="ArgumentException"/> naming the choices.</summary>
+    public static OptimizerKind ParseOptimizer(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "adam" => OptimizerKind.Adam,
+        "sgd" => OptimizerKind.Sgd,
+        "rmsprop" => OptimizerKind.RmsProp,
+        _ => throw new ArgumentException($"--optimizer {name}: expected adam, sgd or rmsprop.", "--optimizer"),
+    };
+
+    /// <summary>The command-line name of a loss.</summary>
+    public static string LossName(ReconstructionLoss loss) => loss switch
+    {
+        ReconstructionLoss.Mae => "mae",
+        ReconstructionLoss.Smape => "smape",
+        _ => "mse",
+    };
+
+    /// <summary>The command-line name of an optimiser.</summary>
+    public static string OptimizerName(OptimizerKind optimizer) => optimizer switch
+    {
+        OptimizerKind.Sgd => "sgd",
+        OptimizerKind.RmsProp => "rmsprop",
+        _ => "adam",
     };
 
     /// <summary>Trains the network as the request says.</summary>
@@ -65,8 +129,12 @@ public sealed class SsDeepCae : IComponentScorer
             Seed = request.Context.Seed,
             LearningRate = s.LearningRate ?? 1e-3f,
             ContractiveWeight = s.ContractiveWeight ?? 1e-3f,
+            HiddenWidths = HiddenWidthsFor(s, data.Width),
+            Loss = ParseLoss(s.ReconstructionLoss),
+            Optimizer = ParseOptimizer(s.Optimizer),
         };
         var network = new SsDeepCaeNetwork(data.Width, options);
+        request.Context.Validation["architecture"] = network.Architecture;
         var rng = new Rng(request.Context.Seed).Fork(1);
         var batches = new SemiSupervisedBatches(data, request.Labelled, request.Unlabelled, batch, s.LabelledPerBatch ?? 16, s.LabelWeight ?? 1f, rng);
         var monitor = new TrainingMonitor(request, steps);

@@ -7,7 +7,8 @@ namespace Xainomaly.Detection;
 
 /// <summary>
 /// The SS-DeepCAE network of SPEC §2: encoder d → 64 → 32 → 16 (bottleneck z, linear), decoder
-/// 16 → 16 → 32 → 64 → d, ReLU on every hidden layer and a <b>linear</b> output (inputs are min–max scaled
+/// 16 → 16 → 32 → 64 → d by default (other encoder depths and widths, mirrored by the decoder, through
+/// <see cref="SsDeepCaeOptions.HiddenWidths"/>; MAE/sMAPE losses and SGD/RMSprop through the options), ReLU on every hidden layer and a <b>linear</b> output (inputs are min–max scaled
 /// to [0, 1], but a linear output keeps the reconstruction gradient from vanishing at the ends of the range,
 /// as in the paper's "ReLU everywhere but the output layer"), plus a head z → 1 logit.
 /// For d = 20 the autoencoder has 8,180 trainable parameters; the head adds 17.
@@ -28,17 +29,21 @@ public sealed class SsDeepCaeNetwork
     public const int LatentWidth = 16;
 
     private const int FileMagic = 0x43445358; // "XSDC"
-    private const int FileVersion = 1;
-    private const int LayerCount = 7;
-    private const int Latent = 3; // index of z among the activations
+    private const int FileVersion = 1; // the paper's architecture, MSE, Adam (files written before the options existed)
+    private const int FileVersionGeneral = 2; // adds hidden widths, loss and optimiser
 
+    private static readonly int[] PaperHidden = [64, 32];
+
+    private readonly int _layerCount;
+    private readonly int _latent; // index of z among the activations
     private readonly int[] _dims;
-    private readonly bool[] _relu = [true, true, false, true, true, true, false];
+    private readonly bool[] _relu;
     private readonly Dense[] _layers;
     private readonly Dense _head;
-    private readonly Adam _adam;
+    private readonly Optimizer _optimizer;
     private readonly ConcurrentBag<Workspace> _pool = [];
-    private readonly JacobianScratch _jacobian;
+    private readonly JacobianScratch? _jacobian;
+    private readonly GeneralJacobianScratch? _generalJacobian;
     private Workspace? _train;
 
     /// <summary>Creates the network for rows of <paramref name="inputWidth"/> features, initialised from <see cref="SsDeepCaeOptions.Seed"/>.</summary>
@@ -50,20 +55,48 @@ public sealed class SsDeepCaeNetwork
         if (Options.MaxDegreeOfParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), Options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be positive.");
         if (!(Options.ContractiveWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(options), Options.ContractiveWeight, "ContractiveWeight must be non-negative.");
         InputWidth = inputWidth;
-        _dims = [inputWidth, 64, 32, LatentWidth, 16, 32, 64, inputWidth];
+        int[] hidden = [.. Options.HiddenWidths ?? PaperHidden];
+        if (hidden.Length < 1) throw new ArgumentOutOfRangeException(nameof(options), hidden.Length, "HiddenWidths needs at least one hidden layer.");
+        foreach (int h in hidden)
+            if (h < 1) throw new ArgumentOutOfRangeException(nameof(options), h, "Every hidden width must be positive.");
+        HiddenWidths = hidden;
+        // d → h₁ … h_k → z (linear) → 16 → h_k … h₁ → d (linear): k = 2 with [64, 32] is SPEC §2's network.
+        _dims = [inputWidth, .. hidden, LatentWidth, 16, .. hidden.Reverse(), inputWidth];
+        _layerCount = _dims.Length - 1;
+        _latent = hidden.Length + 1;
+        _relu = new bool[_layerCount];
+        for (int l = 0; l < _layerCount; l++) _relu[l] = l != _latent - 1 && l != _layerCount - 1;
         var rng = new Rng(Options.Seed);
-        _layers = new Dense[LayerCount];
+        _layers = new Dense[_layerCount];
         Parameters = new ParameterCollection();
-        for (int l = 0; l < LayerCount; l++)
+        for (int l = 0; l < _layerCount; l++)
         {
             _layers[l] = new Dense(_dims[l], _dims[l + 1], rng, _relu[l] ? WeightInit.HeNormal : WeightInit.GlorotUniform);
             _layers[l].AddTo(Parameters);
         }
         _head = new Dense(LatentWidth, 1, rng, WeightInit.GlorotUniform);
-        _jacobian = new JacobianScratch(inputWidth);
+        if (_latent == 3) _jacobian = new JacobianScratch(inputWidth, _dims[1], _dims[2]);
+        else _generalJacobian = new GeneralJacobianScratch(_dims, _latent);
         _head.AddTo(Parameters);
-        _adam = new Adam(Parameters, Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon) { MaxGradientNorm = Options.MaxGradientNorm };
+        _optimizer = Options.Optimizer switch
+        {
+            OptimizerKind.Adam => new Adam(Parameters, Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon),
+            OptimizerKind.Sgd => new Sgd(Parameters, Options.LearningRate),
+            OptimizerKind.RmsProp => new RmsProp(Parameters, Options.LearningRate),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Optimizer, "Unknown optimiser."),
+        };
+        _optimizer.MaxGradientNorm = Options.MaxGradientNorm;
     }
+
+    /// <summary>Widths of the encoder's hidden layers (the paper's [64, 32] by default).</summary>
+    public IReadOnlyList<int> HiddenWidths { get; }
+
+    /// <summary>True for SPEC §2's network trained as the paper did (hidden [64, 32], MSE, Adam).</summary>
+    public bool IsPaperDefault =>
+        HiddenWidths.Count == 2 && HiddenWidths[0] == 64 && HiddenWidths[1] == 32 && Options.Loss == ReconstructionLoss.Mse && Options.Optimizer == OptimizerKind.Adam;
+
+    /// <summary>The layer widths input to output, e.g. "20-64-32-16-16-32-64-20".</summary>
+    public string Architecture => string.Join('-', _dims);
 
     /// <summary>Number of input features d.</summary>
     public int InputWidth { get; }
@@ -71,10 +104,10 @@ public sealed class SsDeepCaeNetwork
     /// <summary>The settings the network was built with.</summary>
     public SsDeepCaeOptions Options { get; }
 
-    /// <summary>All trainable tensors: the seven layers (weight in×out, then bias) followed by the head.</summary>
+    /// <summary>All trainable tensors: the layers (weight in×out, then bias) followed by the head.</summary>
     public ParameterCollection Parameters { get; }
 
-    /// <summary>The seven autoencoder layers, input to output.</summary>
+    /// <summary>The autoencoder layers, input to output (seven for the paper's network).</summary>
     public IReadOnlyList<Dense> Layers => _layers;
 
     /// <summary>The head z → logit.</summary>
@@ -91,11 +124,11 @@ public sealed class SsDeepCaeNetwork
         }
     }
 
-    /// <summary>Adam steps taken.</summary>
-    public long Steps => _adam.Steps;
+    /// <summary>Optimiser steps taken.</summary>
+    public long Steps => _optimizer.Steps;
 
     /// <summary>
-    /// One Adam step on a mini-batch: <paramref name="x"/> holds <paramref name="n"/> rows of d features,
+    /// One optimiser step on a mini-batch: <paramref name="x"/> holds <paramref name="n"/> rows of d features,
     /// <paramref name="labels"/> the 0/1 targets and <paramref name="labelWeights"/> αᵢ (λ for labelled rows,
     /// 0 for unlabelled ones; the label value of an unlabelled row is ignored). Allocates nothing once a
     /// batch of this size has been seen.
@@ -103,7 +136,7 @@ public sealed class SsDeepCaeNetwork
     public SsDeepCaeLoss TrainStep(ReadOnlySpan<float> x, int n, ReadOnlySpan<float> labels, ReadOnlySpan<float> labelWeights)
     {
         SsDeepCaeLoss loss = ComputeGradients(x, n, labels, labelWeights);
-        _adam.Step();
+        _optimizer.Step();
         return loss;
     }
 
@@ -120,18 +153,14 @@ public sealed class SsDeepCaeNetwork
         Workspace ws = _train is { } w && w.Capacity >= n ? w : (_train = new Workspace(_dims, n));
         Forward(x, n, ws);
 
-        // Output layer: reconstruction error and its gradient (2/N)(x̂ − x).
-        float[] xh = ws.Act[LayerCount], dxh = ws.Grad[LayerCount];
-        double rec = 0;
-        float g = 2f / n;
-        for (int i = 0; i < n; i++)
+        // Output layer: reconstruction error and its gradient, (2/N)(x̂ − x) for MSE.
+        float[] xh = ws.Act[_layerCount], dxh = ws.Grad[_layerCount];
+        double rec = Options.Loss switch
         {
-            ReadOnlySpan<float> xi = x.Slice(i * d, d);
-            Span<float> xhi = xh.AsSpan(i * d, d), di = dxh.AsSpan(i * d, d);
-            TensorPrimitives.Subtract(xhi, xi, di);
-            rec += TensorPrimitives.SumOfSquares(di);
-            TensorPrimitives.Multiply(di, g, di);
-        }
+            ReconstructionLoss.Mse => MseLoss(x, xh, dxh, n, d),
+            ReconstructionLoss.Mae => MaeLoss(x, xh, dxh, n, d),
+            _ => SmapeLoss(x, xh, dxh, n, d),
+        };
 
         // Head: weighted BCE on the logit.
         double bce = 0;
@@ -150,7 +179,7 @@ public sealed class SsDeepCaeNetwork
 
         // Back through the decoder and head to z, then the encoder, accumulating weight gradients.
         BackwardDecoder(n, ws, weightGrads: true);
-        float[] z = ws.Act[Latent], dz = ws.Grad[Latent];
+        float[] z = ws.Act[_latent], dz = ws.Grad[_latent];
         float[] wh = _head.Weight.Data;
         Gemm.MultiplyTransposeA(z, dlogit, _head.Weight.Grad, LatentWidth, n, 1);
         _head.Bias.Grad![0] = TensorPrimitives.Sum(dlogit.AsSpan(0, n));
@@ -160,7 +189,8 @@ public sealed class SsDeepCaeNetwork
         }
         BackwardEncoder(x, n, ws, weightGrads: true, dx: default);
 
-        double contractive = ContractivePenalty(n, ws, 2f * Options.ContractiveWeight / n);
+        float scale = 2f * Options.ContractiveWeight / n;
+        double contractive = _jacobian is not null ? ContractivePenalty(n, ws, scale) : GeneralContractivePenalty(n, ws, scale);
 
         double inv = 1.0 / n;
         rec *= inv;
@@ -207,20 +237,20 @@ public sealed class SsDeepCaeNetwork
         int d = InputWidth;
         if (x.Length < d) throw new ArgumentException($"The row has {x.Length} values, the network expects {d}.", nameof(x));
         if (d > 4096) throw new NotSupportedException("ScoreRow supports up to 4,096 features; use Score for wider rows.");
-        Span<float> a1 = stackalloc float[64];
-        Span<float> a2 = stackalloc float[32];
+        int widest = 0;
+        foreach (int w in _dims) widest = Math.Max(widest, w);
+        if (widest > 4096) throw new NotSupportedException("ScoreRow supports layers up to 4,096 wide; use Score for wider rows.");
+        Span<float> bufA = stackalloc float[widest];
+        Span<float> bufB = stackalloc float[widest];
         Span<float> z = stackalloc float[LatentWidth];
-        Span<float> a4 = stackalloc float[16];
-        Span<float> a5 = stackalloc float[32];
-        Span<float> a6 = stackalloc float[64];
-        Span<float> xh = stackalloc float[d];
-        Gemm.Linear(x, _layers[0].Weight.Data, _layers[0].Bias.Data, a1, 1, d, 64, true);
-        Gemm.Linear(a1, _layers[1].Weight.Data, _layers[1].Bias.Data, a2, 1, 64, 32, true);
-        Gemm.Linear(a2, _layers[2].Weight.Data, _layers[2].Bias.Data, z, 1, 32, LatentWidth, false);
-        Gemm.Linear(z, _layers[3].Weight.Data, _layers[3].Bias.Data, a4, 1, LatentWidth, 16, true);
-        Gemm.Linear(a4, _layers[4].Weight.Data, _layers[4].Bias.Data, a5, 1, 16, 32, true);
-        Gemm.Linear(a5, _layers[5].Weight.Data, _layers[5].Bias.Data, a6, 1, 32, 64, true);
-        Gemm.Linear(a6, _layers[6].Weight.Data, _layers[6].Bias.Data, xh, 1, 64, d, false);
+        scoped ReadOnlySpan<float> input = x[..d];
+        for (int l = 0; l < _layerCount; l++)
+        {
+            Span<float> output = (l == _latent - 1 ? z : (l % 2 == 0 ? bufA : bufB))[.._dims[l + 1]];
+            Gemm.Linear(input, _layers[l].Weight.Data, _layers[l].Bias.Data, output, 1, _dims[l], _dims[l + 1], _relu[l]);
+            input = output;
+        }
+        ReadOnlySpan<float> xh = input;
         reconstructionError = Kernels.SquaredDistance(xh, x[..d]);
         latentNorm = MathF.Sqrt(TensorPrimitives.SumOfSquares(z));
         headProbability = Kernels.Sigmoid(TensorPrimitives.Dot(z, _head.Weight.Data) + _head.Bias.Data[0]);
@@ -236,7 +266,7 @@ public sealed class SsDeepCaeNetwork
         {
             int rows = Math.Min(Options.BlockRows, n - s);
             Forward(x.Slice(s * InputWidth, rows * InputWidth), rows, ws);
-            ws.Act[Latent].AsSpan(0, rows * LatentWidth).CopyTo(latent.Slice(s * LatentWidth));
+            ws.Act[_latent].AsSpan(0, rows * LatentWidth).CopyTo(latent.Slice(s * LatentWidth));
         }
         _pool.Add(ws);
     }
@@ -279,8 +309,21 @@ public sealed class SsDeepCaeNetwork
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(FileMagic);
-        writer.Write(FileVersion);
-        writer.Write(InputWidth);
+        if (IsPaperDefault)
+        {
+            // The paper's network keeps the version-1 layout, so its files are byte-identical to older ones.
+            writer.Write(FileVersion);
+            writer.Write(InputWidth);
+        }
+        else
+        {
+            writer.Write(FileVersionGeneral);
+            writer.Write(InputWidth);
+            writer.Write(HiddenWidths.Count);
+            foreach (int h in HiddenWidths) writer.Write(h);
+            writer.Write((int)Options.Loss);
+            writer.Write((int)Options.Optimizer);
+        }
         Parameters.Save(writer);
     }
 
@@ -290,12 +333,77 @@ public sealed class SsDeepCaeNetwork
         ArgumentNullException.ThrowIfNull(reader);
         if (reader.ReadInt32() != FileMagic) throw new InvalidDataException("SS-DeepCAE weights: bad magic number, not an SS-DeepCAE weight block.");
         int version = reader.ReadInt32();
-        if (version != FileVersion) throw new InvalidDataException($"SS-DeepCAE weights: format version {version}, expected {FileVersion}.");
+        if (version is not (FileVersion or FileVersionGeneral)) throw new InvalidDataException($"SS-DeepCAE weights: format version {version}, expected {FileVersion} or {FileVersionGeneral}.");
         int d = reader.ReadInt32();
         if (d <= 0) throw new InvalidDataException($"SS-DeepCAE weights: input width {d} must be positive.");
+        options ??= new SsDeepCaeOptions();
+        if (version == FileVersion)
+        {
+            options = options with { HiddenWidths = null, Loss = ReconstructionLoss.Mse, Optimizer = OptimizerKind.Adam };
+        }
+        else
+        {
+            int k = reader.ReadInt32();
+            if (k is < 1 or > 64) throw new InvalidDataException($"SS-DeepCAE weights: {k} hidden layers, expected 1 to 64.");
+            var hidden = new int[k];
+            for (int i = 0; i < k; i++)
+            {
+                hidden[i] = reader.ReadInt32();
+                if (hidden[i] is < 1 or > 1 << 20) throw new InvalidDataException($"SS-DeepCAE weights: hidden width {hidden[i]} out of range.");
+            }
+            int loss = reader.ReadInt32(), optimizer = reader.ReadInt32();
+            if (!Enum.IsDefined((ReconstructionLoss)loss)) throw new InvalidDataException($"SS-DeepCAE weights: unknown reconstruction loss code {loss}.");
+            if (!Enum.IsDefined((OptimizerKind)optimizer)) throw new InvalidDataException($"SS-DeepCAE weights: unknown optimiser code {optimizer}.");
+            options = options with { HiddenWidths = hidden, Loss = (ReconstructionLoss)loss, Optimizer = (OptimizerKind)optimizer };
+        }
         var net = new SsDeepCaeNetwork(d, options);
         net.Parameters.Load(reader);
         return net;
+    }
+
+    // ---- reconstruction losses: return Σᵢ loss(xᵢ, x̂ᵢ) and write ∂(mean)/∂x̂ into dxh ----
+
+    private static double MseLoss(ReadOnlySpan<float> x, float[] xh, float[] dxh, int n, int d)
+    {
+        double rec = 0;
+        float g = 2f / n;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> xi = x.Slice(i * d, d);
+            Span<float> xhi = xh.AsSpan(i * d, d), di = dxh.AsSpan(i * d, d);
+            TensorPrimitives.Subtract(xhi, xi, di);
+            rec += TensorPrimitives.SumOfSquares(di);
+            TensorPrimitives.Multiply(di, g, di);
+        }
+        return rec;
+    }
+
+    private static double MaeLoss(ReadOnlySpan<float> x, float[] xh, float[] dxh, int n, int d)
+    {
+        double rec = 0;
+        float g = 1f / n;
+        for (int k = 0; k < n * d; k++)
+        {
+            float diff = xh[k] - x[k];
+            rec += MathF.Abs(diff);
+            dxh[k] = diff > 0f ? g : diff < 0f ? -g : 0f; // subgradient 0 at the kink
+        }
+        return rec;
+    }
+
+    private static double SmapeLoss(ReadOnlySpan<float> x, float[] xh, float[] dxh, int n, int d)
+    {
+        double rec = 0;
+        float g = 2f / n;
+        for (int k = 0; k < n * d; k++)
+        {
+            float p = xh[k], t = x[k], diff = p - t, abs = MathF.Abs(diff);
+            float den = MathF.Abs(p) + MathF.Abs(t) + Tape.SmapeEpsilon;
+            rec += 2f * abs / den;
+            // ∂/∂p of 2|p − t|/(|p| + |t| + ε) = 2(sign(p − t)·den − |p − t|·sign(p)) / den²
+            dxh[k] = g * ((MathF.Sign(diff) * den) - (abs * MathF.Sign(p))) / (den * den);
+        }
+        return rec;
     }
 
     // ---- fused forward/backward ----
@@ -303,22 +411,22 @@ public sealed class SsDeepCaeNetwork
     private void Forward(ReadOnlySpan<float> x, int n, Workspace ws)
     {
         Gemm.Linear(x, _layers[0].Weight.Data, _layers[0].Bias.Data, ws.Act[1], n, _dims[0], _dims[1], _relu[0]);
-        for (int l = 1; l < LayerCount; l++)
+        for (int l = 1; l < _layerCount; l++)
             Gemm.Linear(ws.Act[l], _layers[l].Weight.Data, _layers[l].Bias.Data, ws.Act[l + 1], n, _dims[l], _dims[l + 1], _relu[l]);
-        Gemm.Multiply(ws.Act[Latent], _head.Weight.Data, ws.Logit, n, LatentWidth, 1);
+        Gemm.Multiply(ws.Act[_latent], _head.Weight.Data, ws.Logit, n, LatentWidth, 1);
         TensorPrimitives.Add(ws.Logit.AsSpan(0, n), _head.Bias.Data[0], ws.Logit.AsSpan(0, n));
     }
 
     // From Grad[7] (gradient at x̂) down to Grad[3] (gradient at z).
     private void BackwardDecoder(int n, Workspace ws, bool weightGrads)
     {
-        for (int l = LayerCount - 1; l >= Latent; l--) BackwardLayer(l, ws.Act[l], n, ws, weightGrads, ws.Grad[l]);
+        for (int l = _layerCount - 1; l >= _latent; l--) BackwardLayer(l, ws.Act[l], n, ws, weightGrads, ws.Grad[l]);
     }
 
     // From Grad[3] down to the input; dx receives the input gradient when not empty.
     private void BackwardEncoder(ReadOnlySpan<float> x, int n, Workspace ws, bool weightGrads, Span<float> dx)
     {
-        for (int l = Latent - 1; l >= 1; l--) BackwardLayer(l, ws.Act[l], n, ws, weightGrads, ws.Grad[l]);
+        for (int l = _latent - 1; l >= 1; l--) BackwardLayer(l, ws.Act[l], n, ws, weightGrads, ws.Grad[l]);
         if (weightGrads)
         {
             Gemm.MultiplyTransposeA(x, ws.Grad[1], _layers[0].Weight.Grad, _dims[0], n, _dims[1]);
@@ -352,7 +460,7 @@ public sealed class SsDeepCaeNetwork
     {
         int d = InputWidth, h1 = _dims[1], h2 = _dims[2];
         const int L = LatentWidth;
-        JacobianScratch js = _jacobian;
+        JacobianScratch js = _jacobian!;
         Array.Clear(js.GradW0T);
         Array.Clear(js.GradW1T);
         double penalty = 0;
@@ -419,29 +527,104 @@ public sealed class SsDeepCaeNetwork
         return penalty;
     }
 
-    // Per-sample buffers of the Jacobian penalty; sizes depend on d only.
-    private sealed class JacobianScratch(int d)
+    // Per-sample buffers of the three-layer Jacobian penalty; sizes depend on d, h₁ and h₂.
+    private sealed class JacobianScratch(int d, int h1, int h2)
     {
-        public float[] V { get; } = new float[d * 32];
+        public float[] V { get; } = new float[d * h2];
         public float[] T { get; } = new float[d * LatentWidth];
         public float[] TT { get; } = new float[LatentWidth * d];
-        public float[] DVT { get; } = new float[32 * d];
-        public float[] U { get; } = new float[d * 64];
-        public float[] GradW0T { get; } = new float[64 * d];
-        public float[] GradW1T { get; } = new float[32 * 64];
-        public nint[] ARows { get; } = new nint[Math.Max(d, 64)];
-        public nint[] BRows { get; } = new nint[Math.Max(d, 64)];
-        public nint[] CRows { get; } = new nint[Math.Max(d, 64)];
-        public int[] Offsets { get; } = new int[Math.Max(d, 64)];
-        public int[] Active1 { get; } = new int[64];
-        public int[] Active2 { get; } = new int[32];
+        public float[] DVT { get; } = new float[h2 * d];
+        public float[] U { get; } = new float[d * h1];
+        public float[] GradW0T { get; } = new float[h1 * d];
+        public float[] GradW1T { get; } = new float[h2 * h1];
+        public nint[] ARows { get; } = new nint[Math.Max(d, Math.Max(h1, h2))];
+        public nint[] BRows { get; } = new nint[Math.Max(d, Math.Max(h1, h2))];
+        public nint[] CRows { get; } = new nint[Math.Max(d, Math.Max(h1, h2))];
+        public int[] Offsets { get; } = new int[Math.Max(d, Math.Max(h1, h2))];
+        public int[] Active1 { get; } = new int[h1];
+        public int[] Active2 { get; } = new int[h2];
+    }
+
+    // The λ_c-term for any encoder depth E (weight layers W₀ … W_{E−1}, masks m₁ … m_{E−1}), per sample:
+    //   Q₀ = W₀·diag(m₁), Q_l = Q_{l−1}·W_l·diag(m_{l+1}), T = Q_{E−2}·W_{E−1} = Jᵀ   (d×16)
+    // then back-propagates d(scale·‖T‖²) = scale·2T… (scale already holds the 2) through the chain with the
+    // masks held constant. Dense masked products: slower than the gathered three-layer path, used off the default.
+    private double GeneralContractivePenalty(int n, Workspace ws, float scale)
+    {
+        int d = InputWidth, e = _latent;
+        GeneralJacobianScratch js = _generalJacobian!;
+        double penalty = 0;
+        for (int i = 0; i < n; i++)
+        {
+            // Forward chain.
+            float[] q0 = js.Q[0];
+            int w1 = _dims[1];
+            ReadOnlySpan<float> m1 = ws.Act[1].AsSpan(i * w1, w1);
+            float[] w0 = _layers[0].Weight.Data;
+            for (int j = 0; j < d; j++) Kernels.ReluBackward(w0.AsSpan(j * w1, w1), m1, q0.AsSpan(j * w1, w1));
+            for (int l = 1; l < e; l++)
+            {
+                int fin = _dims[l], fout = _dims[l + 1];
+                float[] dst = l == e - 1 ? js.T : js.Q[l];
+                Gemm.Multiply(js.Q[l - 1], _layers[l].Weight.Data, dst, d, fin, fout);
+                if (l < e - 1)
+                {
+                    ReadOnlySpan<float> m = ws.Act[l + 1].AsSpan(i * fout, fout);
+                    for (int j = 0; j < d; j++) Kernels.ReluBackward(dst.AsSpan(j * fout, fout), m, dst.AsSpan(j * fout, fout));
+                }
+            }
+            Span<float> t = js.T.AsSpan(0, d * LatentWidth);
+            penalty += TensorPrimitives.SumOfSquares(t);
+            if (scale == 0f) continue;
+
+            // Backward chain: G holds d(scale·‖T‖²)/d(output of step l), masked.
+            float[] g = js.G0, next = js.G1;
+            TensorPrimitives.Multiply(t, scale, g.AsSpan(0, d * LatentWidth));
+            for (int l = e - 1; l >= 1; l--)
+            {
+                int fin = _dims[l], fout = _dims[l + 1];
+                Gemm.MultiplyTransposeA(js.Q[l - 1], g, _layers[l].Weight.Grad, fin, d, fout, accumulate: true);
+                Gemm.MultiplyTransposeB(g, _layers[l].Weight.Data, next, d, fout, fin);
+                ReadOnlySpan<float> m = ws.Act[l].AsSpan(i * fin, fin);
+                for (int j = 0; j < d; j++) Kernels.ReluBackward(next.AsSpan(j * fin, fin), m, next.AsSpan(j * fin, fin));
+                (g, next) = (next, g);
+            }
+            TensorPrimitives.Add(_layers[0].Weight.Grad, g.AsSpan(0, d * w1), _layers[0].Weight.Grad);
+        }
+        return penalty;
+    }
+
+    // Buffers of the general Jacobian penalty: Q[l] is d×dims[l+1] for l < E − 1; T is d×16; G0/G1 hold d×max width.
+    private sealed class GeneralJacobianScratch
+    {
+        public GeneralJacobianScratch(int[] dims, int encoderLayers)
+        {
+            int d = dims[0], widest = LatentWidth;
+            Q = new float[encoderLayers - 1][];
+            for (int l = 0; l < encoderLayers - 1; l++)
+            {
+                Q[l] = new float[d * dims[l + 1]];
+                widest = Math.Max(widest, dims[l + 1]);
+            }
+            T = new float[d * LatentWidth];
+            G0 = new float[d * widest];
+            G1 = new float[d * widest];
+        }
+
+        public float[][] Q { get; }
+
+        public float[] T { get; }
+
+        public float[] G0 { get; }
+
+        public float[] G1 { get; }
     }
 
     private void ScoreBlock(ReadOnlySpan<float> x, int n, Workspace ws, Span<float> re, Span<float> zn, Span<float> prob)
     {
         Forward(x, n, ws);
         int d = InputWidth;
-        float[] xh = ws.Act[LayerCount], z = ws.Act[Latent];
+        float[] xh = ws.Act[_layerCount], z = ws.Act[_latent];
         if (!re.IsEmpty)
         {
             for (int i = 0; i < n; i++) re[i] = Kernels.SquaredDistance(xh.AsSpan(i * d, d), x.Slice(i * d, d));
@@ -457,11 +640,11 @@ public sealed class SsDeepCaeNetwork
     {
         int d = InputWidth;
         Forward(x, n, ws);
-        float[] xh = ws.Act[LayerCount], z = ws.Act[Latent], dz = ws.Grad[Latent];
+        float[] xh = ws.Act[_layerCount], z = ws.Act[_latent], dz = ws.Grad[_latent];
         if (w.Re != 0f)
         {
             // RE = ‖x − x̂‖²: ∂/∂x̂ = 2(x̂ − x), plus the direct term 2(x − x̂) added at the end.
-            float[] dxh = ws.Grad[LayerCount];
+            float[] dxh = ws.Grad[_layerCount];
             for (int i = 0; i < n; i++)
             {
                 Span<float> di = dxh.AsSpan(i * d, d);
@@ -478,10 +661,10 @@ public sealed class SsDeepCaeNetwork
         for (int i = 0; i < n; i++)
         {
             Span<float> zi = z.AsSpan(i * LatentWidth, LatentWidth), dzi = dz.AsSpan(i * LatentWidth, LatentWidth);
-            if (w.Latent != 0f)
+            if (w.LatentNorm != 0f)
             {
                 float norm = MathF.Sqrt(TensorPrimitives.SumOfSquares(zi));
-                if (norm > 0f) TensorPrimitives.MultiplyAdd(zi, w.Latent / norm, dzi, dzi);
+                if (norm > 0f) TensorPrimitives.MultiplyAdd(zi, w.LatentNorm / norm, dzi, dzi);
             }
             if (w.Head != 0f)
             {
@@ -535,7 +718,7 @@ public sealed class SsDeepCaeNetwork
         }
     }
 
-    private readonly record struct GradientWeights(float Re, float Latent, float Head);
+    private readonly record struct GradientWeights(float Re, float LatentNorm, float Head);
 
     private Workspace Rent(int rows)
     {

@@ -1,15 +1,28 @@
 namespace Xainomaly.Detection;
 
 /// <summary>
-/// Training and runtime settings of <see cref="SsDeepCaeNetwork"/>. The architecture itself is fixed by
-/// SPEC §2 and derived from the input width; these are the knobs around it.
+/// Training and runtime settings of <see cref="SsDeepCaeNetwork"/>. The default architecture is SPEC §2's
+/// (d → 64 → 32 → 16 → 16 → 32 → 64 → d, MSE, Adam); <see cref="HiddenWidths"/>, <see cref="Loss"/> and
+/// <see cref="Optimizer"/> open the paper's Table III search space and the depth study.
 /// </summary>
 public sealed record SsDeepCaeOptions
 {
     /// <summary>λ_c, the weight of the contractive penalty ‖∂z/∂x‖²_F (chosen on validation; 1e-3 is a mild default).</summary>
     public float ContractiveWeight { get; init; } = 1e-3f;
 
-    /// <summary>Adam learning rate (paper Table III: 1e-3).</summary>
+    /// <summary>
+    /// Widths of the encoder's hidden ReLU layers before the linear 16-wide bottleneck (the decoder mirrors them after a
+    /// 16-wide ReLU layer); null = the paper's [64, 32].
+    /// </summary>
+    public IReadOnlyList<int>? HiddenWidths { get; init; }
+
+    /// <summary>Reconstruction term of the training loss (scoring always reports ‖x − x̂‖²).</summary>
+    public ReconstructionLoss Loss { get; init; } = ReconstructionLoss.Mse;
+
+    /// <summary>Optimiser of the training steps.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Learning rate (paper Table III: 1e-3).</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Adam β₁.</summary>

@@ -59,4 +59,19 @@ public sealed record TrainerSettings
 
     /// <summary>Share of the budget's labelled rows held back to choose τ and the score mix (honest validation).</summary>
     public double? ValidationShare { get; init; }
+
+    /// <summary>SS-DeepCAE: hidden ReLU layers of the encoder before the bottleneck (default 2; the decoder mirrors them).</summary>
+    public int? HiddenLayers { get; init; }
+
+    /// <summary>SS-DeepCAE: first hidden width as a multiple of the input width (paper Table III: 0.5–5).</summary>
+    public double? WidthFactor { get; init; }
+
+    /// <summary>SS-DeepCAE: first hidden width in units (default 64; overrides <see cref="WidthFactor"/>).</summary>
+    public int? HiddenWidth { get; init; }
+
+    /// <summary>SS-DeepCAE reconstruction loss: mse (default), mae or smape.</summary>
+    public string? ReconstructionLoss { get; init; }
+
+    /// <summary>SS-DeepCAE optimiser: adam (default), sgd or rmsprop.</summary>
+    public string? Optimizer { get; init; }
 }

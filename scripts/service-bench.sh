@@ -8,7 +8,8 @@
 #
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
-# /work/shared/data), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
 set -euo pipefail
 
 rate=${1:-max}
@@ -29,7 +30,7 @@ explainer=${3:-$dir/m.fastshap}
 if [ ! -f "$model" ]; then
   "$x" train --data "$data/valid.csv" --model ss-deepcae --labels 100 --seed 1 --out "$model" >/dev/null 2>&1
 fi
-if [ ! -f "$explainer" ]; then
+if [ "$explainer" != none ] && [ ! -f "$explainer" ]; then
   "$x" fit-explainer --model "$model" --data "$data/valid.csv" --out "$explainer" --epochs 10 >/dev/null 2>&1
 fi
 
@@ -44,12 +45,16 @@ trap cleanup EXIT
 "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
 nats_pid=$!
 sleep 1
-"$x" serve --model "$model" --explainer "$explainer" --nats "nats://127.0.0.1:$nats_port" --store "$dir/db.sqlite" \
+explain=()
+[ "$explainer" != none ] && explain=(--explainer "$explainer")
+# shellcheck disable=SC2086 # the extra flags are meant to be split
+"$x" serve --model "$model" "${explain[@]}" ${XAINOMALY_BENCH_SERVE_ARGS:-} --nats "nats://127.0.0.1:$nats_port" --store "$dir/db.sqlite" \
   --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
-for _ in $(seq 120); do metrics >/dev/null && break; sleep 0.5; done
-metrics | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
+for _ in $(seq 120); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.5; done
+ready=$(metrics || true)
+echo "$ready" | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
 
 start=$(date +%s.%N)
 limit=()

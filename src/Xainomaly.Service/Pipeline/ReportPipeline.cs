@@ -182,10 +182,13 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     private async Task RunLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<Work>();
+        // Two stages overlap: while batch k is written (SQLite, sinks, publishers), batch k+1 is scored and explained
+        // on this loop. Writes stay in arrival order (one write in flight at a time) and a record's caller is only
+        // answered (and a JetStream message only acked) after its batch is stored.
+        Task persisting = Task.CompletedTask;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            var batch = new List<Work>();
             int n = 0;
             while (n < _options.MaxBatchRecords && reader.TryRead(out var w))
             {
@@ -193,19 +196,30 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 n += w.Records.Count;
             }
             _metrics.QueueChanged(-n);
+            ScoredRecord[] scored;
             try
             {
-                await ProcessBatchAsync(batch, n).ConfigureAwait(false);
+                scored = ScoreBatch(batch, n, out int explained);
+                await persisting.ConfigureAwait(false);
+                // On the thread pool, so the SQLite write (synchronous underneath) does not hold up this loop.
+                persisting = Task.Run(() => PersistAsync(batch, scored, explained));
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "A batch of {Records} records failed", n);
-                foreach (var w in batch) w.Done.TrySetException(e);
+                Fail(batch, n, e);
             }
         }
+        await persisting.ConfigureAwait(false);
     }
 
-    private async Task ProcessBatchAsync(List<Work> batch, int n)
+    private void Fail(List<Work> batch, int n, Exception e)
+    {
+        _logger.LogError(e, "A batch of {Records} records failed", n);
+        foreach (var w in batch) w.Done.TrySetException(e);
+    }
+
+    // Scores, explains and assembles the records of one batch, and runs the degradation rule (in arrival order).
+    private ScoredRecord[] ScoreBatch(List<Work> batch, int n, out int explained)
     {
         var records = new ParsedRecord[n];
         var receivedAt = new DateTimeOffset[n];
@@ -229,7 +243,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
 
         t = Lap(1, t);
         var explanations = new RecordExplanation?[n];
-        int explained = 0;
+        explained = 0;
         if (_explainer is not null)
         {
             int count = 0;
@@ -253,7 +267,6 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
 
         t = Lap(2, t);
         var scored = new ScoredRecord[n];
-        var anomalies = new List<ScoredRecord>();
         for (int i = 0; i < n; i++)
         {
             var r = records[i];
@@ -262,7 +275,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 r.Kpis.GetValueOrDefault("rsrq"), r.Kpis.GetValueOrDefault("rssinr"), r.Kpis.GetValueOrDefault("prb_usage"), scores[i], anomalous);
             string? cause = Tracker.Observe(r.UeId, point, anomalous);
             var e = explanations[i];
-            var s = new ScoredRecord
+            scored[i] = new ScoredRecord
             {
                 Id = r.Id,
                 UeId = r.UeId,
@@ -282,33 +295,50 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 EfficiencyGap = e?.EfficiencyGap,
                 Degradation = cause,
             };
-            scored[i] = s;
-            if (anomalous) anomalies.Add(s);
         }
+        // Record assembly and the degradation rule count as the store stage, as before the stages overlapped.
+        Lap(3, t);
+        return scored;
+    }
 
-        int stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
-        foreach (var sink in _sinks) sink.Enqueue(scored);
-        t = Lap(3, t);
-        if (anomalies.Count > 0)
+    // Stores the batch (idempotently), hands it to the sinks, publishes its anomalies, then answers the callers.
+    private async Task PersistAsync(List<Work> batch, ScoredRecord[] scored, int explained)
+    {
+        int n = scored.Length;
+        try
         {
-            Feed.Add(anomalies);
-            foreach (var p in _publishers)
+            long t = Stopwatch.GetTimestamp();
+            var anomalies = new List<ScoredRecord>();
+            foreach (var s in scored) if (s.Anomalous) anomalies.Add(s);
+            int stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
+            foreach (var sink in _sinks) sink.Enqueue(scored);
+            t = Lap(3, t);
+            if (anomalies.Count > 0)
             {
-                try
+                Feed.Add(anomalies);
+                foreach (var p in _publishers)
                 {
-                    await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // The records are stored; a steering hint that could not be sent must not fail the ingest.
-                    _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
+                    try
+                    {
+                        await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // The records are stored; a steering hint that could not be sent must not fail the ingest.
+                        _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
+                    }
                 }
             }
+            Lap(4, t);
+            _metrics.BatchDone(anomalies.Count, explained, stored);
         }
-        Lap(4, t);
-        _metrics.BatchDone(anomalies.Count, explained, stored);
+        catch (Exception e)
+        {
+            Fail(batch, n, e);
+            return;
+        }
 
-        at = 0;
+        int at = 0;
         long now = Stopwatch.GetTimestamp();
         foreach (var w in batch)
         {

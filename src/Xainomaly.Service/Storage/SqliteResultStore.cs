@@ -10,8 +10,13 @@ namespace Xainomaly.Service.Storage;
 /// for the anomaly queries (newest first, overall and per UE).
 /// </summary>
 /// <remarks>
-/// synchronous=NORMAL in WAL mode: a committed batch survives the process being killed (the case the service must
-/// handle); only an operating-system crash or power loss can take back the last transactions.
+/// <para>The rows live in a rowid table with the id in a separate unique index: the ids are hashes, so a table clustered
+/// on them (WITHOUT ROWID) puts every ≈ 2 KB row on a random page and, once the file outgrows the page cache, each
+/// insert reads and rewrites a random page (measured: ≈ 0.4 ms per record at 60k records). Appending rows and
+/// touching only the small id index keeps an insert at a few microseconds. Files created with the older clustered
+/// layout keep it and work unchanged.</para>
+/// <para>synchronous=NORMAL in WAL mode: a committed batch survives the process being killed (the case the service must
+/// handle); only an operating-system crash or power loss can take back the last transactions.</para>
 /// </remarks>
 public sealed class SqliteResultStore : IResultStore
 {
@@ -45,10 +50,10 @@ public sealed class SqliteResultStore : IResultStore
         try
         {
             store._writer.Open();
-            Exec(store._writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            Exec(store._writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-32768;");
             Exec(store._writer, """
                 CREATE TABLE IF NOT EXISTS records (
-                    id TEXT PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     ue_id TEXT NOT NULL,
                     cell_id TEXT,
                     du_id TEXT,
@@ -60,7 +65,7 @@ public sealed class SqliteResultStore : IResultStore
                     degradation TEXT,
                     kpis TEXT NOT NULL,
                     explanation TEXT
-                ) WITHOUT ROWID;
+                );
                 CREATE UNIQUE INDEX IF NOT EXISTS records_ue_ts ON records (ue_id, ts);
                 CREATE INDEX IF NOT EXISTS anomalies_ts ON records (ts DESC) WHERE anomalous = 1;
                 CREATE INDEX IF NOT EXISTS anomalies_ue_ts ON records (ue_id, ts DESC) WHERE anomalous = 1;

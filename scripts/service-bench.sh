@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Reproduces the service throughput/latency measurement of docs/service.md ("Performance"): a private nats-server
+# with JetStream, `xainomaly serve --nats` with SQLite storage and a fastSHAP-C explainer, `xainomaly replay
+# ue.json.gz` at the given rate; prints records/s (replay publish side and end to end: first publish → last record
+# stored) and the JetStream publish → stored latency percentiles p50/p99 and the stage seconds from /metrics.
+#
+#   scripts/service-bench.sh [RATE|max] [MODEL.xai EXPLAINER.fastshap]
+#
+# Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
+# Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
+# /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+set -euo pipefail
+
+rate=${1:-max}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+dir=${XAINOMALY_BENCH_DIR:-/tmp/xainomaly-bench}
+data=${XAINOMALY_BENCH_DATA:-/work/shared/data}
+nats_port=${XAINOMALY_BENCH_NATS_PORT:-42299}
+http_port=${XAINOMALY_BENCH_HTTP_PORT:-18080}
+nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
+[ -x "$nats_bin" ] || { echo "service-bench: nats-server not found (run scripts/services.sh start once to install it)" >&2; exit 3; }
+mkdir -p "$dir"
+
+dotnet build "$repo/src/Xainomaly.Cli" -c Release -v q -nologo >/dev/null
+x="$repo/src/Xainomaly.Cli/bin/Release/net10.0/xainomaly"
+
+model=${2:-$dir/m.xai}
+explainer=${3:-$dir/m.fastshap}
+if [ ! -f "$model" ]; then
+  "$x" train --data "$data/valid.csv" --model ss-deepcae --labels 100 --seed 1 --out "$model" >/dev/null 2>&1
+fi
+if [ "$explainer" != none ] && [ ! -f "$explainer" ]; then
+  "$x" fit-explainer --model "$model" --data "$data/valid.csv" --out "$explainer" --epochs 10 >/dev/null 2>&1
+fi
+
+rm -rf "$dir/js" "$dir"/db.sqlite*
+nats_pid=""; serve_pid=""
+cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+  [ -n "$nats_pid" ] && kill "$nats_pid" 2>/dev/null && wait "$nats_pid" 2>/dev/null
+  true
+}
+trap cleanup EXIT
+"$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
+nats_pid=$!
+sleep 1
+explain=()
+[ "$explainer" != none ] && explain=(--explainer "$explainer")
+# shellcheck disable=SC2086 # the extra flags are meant to be split
+"$x" serve --model "$model" "${explain[@]}" ${XAINOMALY_BENCH_SERVE_ARGS:-} --nats "nats://127.0.0.1:$nats_port" --store "$dir/db.sqlite" \
+  --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
+serve_pid=$!
+metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
+for _ in $(seq 120); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.5; done
+ready=$(metrics || true)
+echo "$ready" | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
+
+start=$(date +%s.%N)
+limit=()
+[ -n "${XAINOMALY_BENCH_LIMIT:-}" ] && limit=(--limit "$XAINOMALY_BENCH_LIMIT")
+replay=$("$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json 2>/dev/null)
+records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
+for _ in $(seq 6000); do
+  stored=$(metrics | sed -n 's/^xainomaly_stored_total \([0-9]*\).*/\1/p')
+  [ "$stored" = "$records" ] && break
+  sleep 0.1
+done
+end=$(date +%s.%N)
+m=$(metrics)
+echo "rate: $rate"
+echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
+echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
+echo "$m" | grep -E '^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total)'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -21,7 +21,7 @@ internal static class HardenCommand
         method.AcceptOnlyFromAmong([.. AttackSettings.Methods]);
         var epsilon = new Option<double>("--epsilon") { Description = "Budget ε in scaled units (FGSM step, PGD radius, JSMA θ).", Required = true };
         var ratio = new Option<double>("--ratio") { Description = "Adversarial rows per labelled training row (default 1).", DefaultValueFactory = _ => 1.0 };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds of attack-and-retrain (default 1).", DefaultValueFactory = _ => 1 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of attack-and-retrain, each against the latest model (default 3).", DefaultValueFactory = _ => 3 };
         var goal = new Option<string>("--goal") { Description = "Goal of the attack used to compare the models on the test split: both (default), evade or alarm.", DefaultValueFactory = _ => "both" };
         var features = AttackCliOptions.FeaturesOption();
         var attackSteps = new Option<int>("--attack-steps") { Description = "PGD iterations (default 20).", DefaultValueFactory = _ => 20 };

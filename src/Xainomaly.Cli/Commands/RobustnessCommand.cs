@@ -31,7 +31,7 @@ internal static class RobustnessCommand
         var labels = new Option<string>("--labels") { Description = "Label budget of every training, a number or 'all' (default all).", DefaultValueFactory = _ => "all" };
         var seed = CliHost.SeedOption(42);
         var ratio = new Option<double>("--ratio") { Description = "Adversarial rows per labelled row in adversarial training (default 1).", DefaultValueFactory = _ => 1.0 };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds of adversarial training (default 1).", DefaultValueFactory = _ => 1 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of adversarial training, each against the latest model (default 3).", DefaultValueFactory = _ => 3 };
         var noHarden = new Option<bool>("--no-harden") { Description = "Skip adversarial training (clean and under-attack figures only)." };
         var attackSteps = new Option<int>("--attack-steps") { Description = "PGD iterations (default 20).", DefaultValueFactory = _ => 20 };
         var gamma = new Option<double>("--gamma") { Description = "JSMA γ (default 0.5).", DefaultValueFactory = _ => 0.5 };

@@ -57,7 +57,7 @@ public sealed class AdversarialTrainer : IDetectorTrainer
         data.Validate();
         if (Options.Mask.Width != data.Width)
             throw new ArgumentException($"The feature mask covers {Options.Mask.Width} inputs but the data has {data.Width}.");
-        var labelled = data.LabelledRows();
+        var labelled = Array.FindAll(data.LabelledRows(), i => !data.IsCopy(i));
         if (labelled.Length == 0) throw new ArgumentException("Adversarial training needs labelled rows (raise --labels).", "--labels");
         var rng = new Rng(context.Seed ^ 0x0AD7_5EED);
         int perRound = Math.Max(1, (int)Math.Round(Options.Ratio * labelled.Length));
@@ -85,7 +85,7 @@ public sealed class AdversarialTrainer : IDetectorTrainer
                 ["successRateOnTrainingRows"] = result.SuccessRate,
                 ["meanFeaturesChanged"] = result.MeanFeaturesChanged,
             });
-            current = Append(current, source with { X = result.Adversarial });
+            current = Append(current, source with { X = result.Adversarial }, picked);
             bool last = round == Options.Rounds;
             detector = _inner.Fit(current, last ? context : new TrainingContext(context.Seed, context.Progress, context.Cancellation));
         }
@@ -101,10 +101,16 @@ public sealed class AdversarialTrainer : IDetectorTrainer
         return detector;
     }
 
-    private static TrainingData Append(TrainingData a, TrainingData b)
+    // Appends the adversarial rows b, each marked as a copy of its clean row, so that the wrapped trainer holds back
+    // clean labels only and never trains on a copy of a held-back row.
+    private static TrainingData Append(TrainingData a, TrainingData b, int[] sources)
     {
         string[]? g = a.GroupKeys is not null && b.GroupKeys is not null ? [.. a.GroupKeys, .. b.GroupKeys] : null;
         string[]? o = a.OrderKeys is not null && b.OrderKeys is not null ? [.. a.OrderKeys, .. b.OrderKeys] : null;
-        return new TrainingData([.. a.X, .. b.X], a.Width, [.. a.Labels, .. b.Labels], g, o);
+        var copyOf = new int[a.Count + b.Count];
+        if (a.CopyOf is null) Array.Fill(copyOf, -1, 0, a.Count);
+        else a.CopyOf.CopyTo(copyOf, 0);
+        sources.CopyTo(copyOf, a.Count);
+        return new TrainingData([.. a.X, .. b.X], a.Width, [.. a.Labels, .. b.Labels], g, o) { CopyOf = copyOf };
     }
 }

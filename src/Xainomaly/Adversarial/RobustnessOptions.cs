@@ -31,7 +31,7 @@ public sealed record RobustnessOptions
     public double Ratio { get; init; } = 1.0;
 
     /// <summary>Rounds of adversarial training.</summary>
-    public int Rounds { get; init; } = 1;
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Run adversarial training (false = clean and under-attack figures only).</summary>
     public bool Harden { get; init; } = true;

@@ -43,25 +43,40 @@ public sealed class SemiSupervisedTrainer : IDetectorTrainer
         data.Validate();
         if (!ScoreMix.Modes.Contains(ScoreMode))
             throw new ArgumentException($"--score {ScoreMode}: expected one of {string.Join(", ", ScoreMix.Modes)}.", "--score");
-        var labelled = data.LabelledRows();
+        var allLabelled = data.LabelledRows();
+        // Derived rows (adversarial copies) are never held back: the choices are made on original labels only.
+        var labelled = data.CopyOf is null ? allLabelled : Array.FindAll(allLabelled, i => !data.IsCopy(i));
         var unlabelled = data.UnlabelledRows();
         var labelledY = new int[labelled.Length];
         for (int i = 0; i < labelled.Length; i++) labelledY[i] = data.Labels[labelled[i]];
         int positives = labelledY.Sum(), negatives = labelled.Length - positives;
         int folds = _settings.CrossFitFolds ?? 0;
         if (folds >= 2 && positives >= folds && negatives >= folds)
+        {
+            if (data.CopyOf is not null)
+                throw new ArgumentException("Cross-fitting (--cross-fit) is not supported together with adversarial training; leave one of them out.", "--cross-fit");
             return CrossFit(data, labelled, labelledY, unlabelled, folds, context);
+        }
 
-        int[] train = labelled, validation = [];
+        int[] train = allLabelled, validation = [], stopping = [];
         if (positives >= 2 && negatives >= 2 && ValidationShare > 0)
         {
             var split = DataSplits.StratifiedTrainTest(labelledY, ValidationShare, context.Seed ^ 0x5A17);
-            train = [.. split.Train.Select(i => labelled[i])];
             validation = [.. split.Test.Select(i => labelled[i])];
+            var heldBack = new HashSet<int>(validation);
+            // A copy of a held-back row would leak that row into training; it is left out altogether.
+            train = Array.FindAll(allLabelled, i => !heldBack.Contains(i) && !(data.IsCopy(i) && heldBack.Contains(data.CopyOf![i])));
+            // Early stopping also watches the copies of held-back rows (the robust loss); τ and the mix use clean rows only.
+            stopping = data.CopyOf is null ? validation : [.. validation, .. Array.FindAll(allLabelled, i => data.IsCopy(i) && heldBack.Contains(data.CopyOf![i]))];
+            if (data.CopyOf is not null)
+            {
+                context.Validation["derivedRowsTrained"] = Array.FindAll(train, data.IsCopy).Length;
+                context.Validation["derivedRowsForEarlyStopping"] = stopping.Length - validation.Length;
+            }
         }
         // Validation rows are still good unlabelled rows for reconstruction.
         var reconstructOnly = validation.Length == 0 ? unlabelled : [.. unlabelled, .. validation];
-        var network = _fit(new NetworkFitRequest(data, train, reconstructOnly, validation, _settings, context));
+        var network = _fit(new NetworkFitRequest(data, train, reconstructOnly, stopping, _settings, context));
 
         var scaleRows = unlabelled.Length > 0 ? unlabelled : Enumerable.Range(0, data.Count).ToArray();
         var (reScale, zScale) = Scales(network, data, scaleRows);

@@ -14,6 +14,16 @@ public sealed record TrainingData(float[] X, int Width, int[] Labels, string[]? 
     /// <summary>Number of rows.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>
+    /// Optional per-row origin: −1 for an original row, otherwise the index of the original row this row was derived
+    /// from (an adversarial copy). Trainers hold back only original rows for their choices and never train on a copy
+    /// of a held-back row, so τ, the score mix and early stopping are chosen on clean labels alone.
+    /// </summary>
+    public int[]? CopyOf { get; init; }
+
+    /// <summary>True when row <paramref name="row"/> was derived from another row (see <see cref="CopyOf"/>).</summary>
+    public bool IsCopy(int row) => CopyOf is not null && CopyOf[row] >= 0;
+
     /// <summary>Indices of labelled rows.</summary>
     public int[] LabelledRows()
     {
@@ -38,6 +48,13 @@ public sealed record TrainingData(float[] X, int Width, int[] Labels, string[]? 
         foreach (var y in Labels) if (y is < -1 or > 1) throw new ArgumentException($"Label {y} is not 0, 1 or −1 (unlabelled).");
         if (GroupKeys is not null && GroupKeys.Length != Count) throw new ArgumentException("GroupKeys must have one entry per row.");
         if (OrderKeys is not null && OrderKeys.Length != Count) throw new ArgumentException("OrderKeys must have one entry per row.");
+        if (CopyOf is not null)
+        {
+            if (CopyOf.Length != Count) throw new ArgumentException("CopyOf must have one entry per row.");
+            for (int i = 0; i < Count; i++)
+                if (CopyOf[i] >= Count || (CopyOf[i] >= 0 && CopyOf[CopyOf[i]] >= 0))
+                    throw new ArgumentException($"CopyOf[{i}] = {CopyOf[i]}: expected −1 or the index of an original row.");
+        }
     }
 
     /// <summary>The subset of rows <paramref name="rows"/>, labels kept.</summary>

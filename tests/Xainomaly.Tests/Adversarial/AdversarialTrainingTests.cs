@@ -44,13 +44,13 @@ public sealed class AdversarialTrainingTests
         var settings = new TrainerSettings { Steps = 300, ValidationShare = 0.25 };
         var attack = new AttackSettings { Method = "fgsm", Epsilon = 0.1 };
         var plain = DetectorTrainers.Create("mlp", settings).Fit(train, new TrainingContext(7));
-        var trainer = new AdversarialTrainer(DetectorTrainers.Create("mlp", settings), new AdversarialTrainingOptions(attack, FeatureMask.All(D), Ratio: 1.0, Rounds: 1));
+        var trainer = new AdversarialTrainer(DetectorTrainers.Create("mlp", settings), new AdversarialTrainingOptions(attack, FeatureMask.All(D), Ratio: 1.0, Rounds: 3));
         var context = new TrainingContext(7);
         var hardened = trainer.Fit(train, context);
         double before = AccuracyUnderAttack(plain, test, attack);
         double after = AccuracyUnderAttack(hardened, test, attack);
         Assert.True(after > before + 0.02, $"accuracy under FGSM: undefended {before:F3}, adversarially trained {after:F3}");
-        Assert.Equal(600, context.Validation["adversarialTraining"]!["adversarialRows"]!.GetValue<int>());
+        Assert.Equal(3 * 600, context.Validation["adversarialTraining"]!["adversarialRows"]!.GetValue<int>());
         Assert.True(trainer.Hyperparameters.ContainsKey("adversarialTraining"));
     }
 

@@ -40,7 +40,7 @@ public sealed class TrafficSteeringLoop(INatsConnection connection, TrafficSteer
     /// <summary>Messages that could not be decided on (see <see cref="Invalid"/>).</summary>
     public long InvalidMessages => Interlocked.Read(ref _invalid);
 
-    /// <summary>Runs until cancelled, or until <paramref name="maxAnomalies"/> anomalies were decided on.</summary>
+    /// <summary>Runs until cancelled, or until <paramref name="maxAnomalies"/> anomalies were decided on; when it returns, every command published is with the server.</summary>
     public async Task RunAsync(long? maxAnomalies, CancellationToken cancellationToken)
     {
         await using var sub = await connection.SubscribeCoreAsync<byte[]>(options.AnomalySubject, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -77,6 +77,9 @@ public sealed class TrafficSteeringLoop(INatsConnection connection, TrafficSteer
             Decided?.Invoke(anomaly, decision, command);
             if (maxAnomalies is { } max && n >= max) break;
         }
+        // A publish only buffers the command; the server answers a ping after everything sent before it, so the
+        // last command is on the server before the caller may dispose the connection.
+        await connection.PingAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void Reject(string reason)

@@ -9,6 +9,7 @@ using NATS.Client.Core;
 using Spectre.Console;
 
 using Xainomaly.Cli.Output;
+using Xainomaly.Detection;
 using Xainomaly.Service.Steering;
 
 namespace Xainomaly.Cli.Commands;
@@ -38,20 +39,25 @@ internal static class SteerCommand
         {
             var options = new SteeringOptions
             {
-                ThresholdPercent = parse.GetValue(threshold),
-                MaxCs = parse.GetValue(maxCs),
                 AnomalySubject = parse.GetValue(anomalySubject)!,
                 CommandSubject = parse.GetValue(commandSubject)!,
             };
-            if (!double.IsFinite(options.ThresholdPercent) || options.ThresholdPercent < 0) throw new UsageException($"--threshold-percent: expected a number ≥ 0, got {options.ThresholdPercent}.");
-            if (options.MaxCs is { } c && !double.IsFinite(c)) throw new UsageException("--max-cs: expected a finite number.");
+            // Unset --max-cs means CS is not checked (null), unlike the library's default of 0.1.
+            var policyOptions = new TrafficSteeringOptions
+            {
+                ThresholdPercent = parse.GetValue(threshold),
+                MaxCs = parse.GetValue(maxCs),
+            };
+            if (!double.IsFinite(policyOptions.ThresholdPercent) || policyOptions.ThresholdPercent < 0) throw new UsageException($"--threshold-percent: expected a number ≥ 0, got {policyOptions.ThresholdPercent}.");
+            if (policyOptions.MaxCs is { } c && (!double.IsFinite(c) || c < 0)) throw new UsageException($"--max-cs: expected a finite number ≥ 0, got {c}.");
             if (parse.GetValue(maxAnomalies) is < 1) throw new UsageException("--max-anomalies: expected at least 1.");
             if (parse.GetValue(seconds) is { } s && (!double.IsFinite(s) || s <= 0)) throw new UsageException("--seconds: expected a positive number.");
             string url = NatsUrl(parse.GetValue(nats)!);
-            IThroughputPredictor predictor = parse.GetValue(qoe) is { } qoePath
-                ? new QoeModelPredictor(Xainomaly.Detection.QoePredictor.Load(qoePath), "qoe model " + qoePath)
-                : new ShannonThroughputPredictor();
-            return Run(console, url, options, predictor, parse.GetValue(log), parse.GetValue(maxAnomalies), parse.GetValue(seconds));
+            var (predictor, predictorName) = parse.GetValue(qoe) is { } qoePath
+                ? ((IThroughputPredictor)QoePredictor.Load(qoePath), "qoe model " + qoePath)
+                : (new ShannonThroughputPredictor(), ShannonThroughputPredictor.Description);
+            var policy = new TrafficSteeringPolicy(predictor, policyOptions);
+            return Run(console, url, options, policy, predictorName, parse.GetValue(log), parse.GetValue(maxAnomalies), parse.GetValue(seconds));
         });
         return command;
     }
@@ -63,7 +69,7 @@ internal static class SteerCommand
         return url;
     }
 
-    private static int Run(CliConsole console, string url, SteeringOptions options, IThroughputPredictor predictor, string? logPath, long? maxAnomalies, double? seconds)
+    private static int Run(CliConsole console, string url, SteeringOptions options, TrafficSteeringPolicy policy, string predictorName, string? logPath, long? maxAnomalies, double? seconds)
     {
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -82,16 +88,16 @@ internal static class SteerCommand
                 if (dir is not null) Directory.CreateDirectory(dir);
                 log = new StreamWriter(logPath, append: true, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
             }
-            var (anomalies, handOffs, invalid, cancelled) = RunLoopAsync(console, url, options, predictor, log, maxAnomalies, cts.Token).GetAwaiter().GetResult();
+            var (anomalies, handOffs, invalid, cancelled) = RunLoopAsync(console, url, options, policy, predictorName, log, maxAnomalies, cts.Token).GetAwaiter().GetResult();
             string stop = cancelled ? "stopped" : "done";
             console.Result($"Steering {stop}: {anomalies:N0} anomalies, {handOffs:N0} handovers ordered, {invalid:N0} unreadable messages.");
             console.WriteJson(new JsonObject
             {
                 ["command"] = "steer",
                 ["nats"] = url,
-                ["predictor"] = predictor.Name,
-                ["thresholdPercent"] = options.ThresholdPercent,
-                ["maxCs"] = options.MaxCs,
+                ["predictor"] = predictorName,
+                ["thresholdPercent"] = policy.Options.ThresholdPercent,
+                ["maxCs"] = policy.Options.MaxCs,
                 ["anomalies"] = anomalies,
                 ["handOffs"] = handOffs,
                 ["invalidMessages"] = invalid,
@@ -106,11 +112,11 @@ internal static class SteerCommand
         }
     }
 
-    private static async Task<(long Anomalies, long HandOffs, long Invalid, bool Cancelled)> RunLoopAsync(CliConsole console, string url, SteeringOptions options, IThroughputPredictor predictor, StreamWriter? log, long? maxAnomalies, CancellationToken cancellationToken)
+    private static async Task<(long Anomalies, long HandOffs, long Invalid, bool Cancelled)> RunLoopAsync(CliConsole console, string url, SteeringOptions options, TrafficSteeringPolicy policy, string predictorName, StreamWriter? log, long? maxAnomalies, CancellationToken cancellationToken)
     {
         await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "xainomaly-steer", MaxReconnectRetry = -1 });
         await connection.ConnectAsync().ConfigureAwait(false);
-        var loop = new TrafficSteeringLoop(connection, new ThresholdSteeringPolicy(predictor, options), options)
+        var loop = new TrafficSteeringLoop(connection, policy, options)
         {
             Decided = (anomaly, decision, cmd) => Log(console, log, anomaly, decision),
             Invalid = reason =>
@@ -119,7 +125,7 @@ internal static class SteerCommand
                 log?.WriteLine(new JsonObject { ["time"] = Now(), ["decision"] = "Invalid", ["reason"] = reason }.ToJsonString());
             },
         };
-        console.Note($"Listening on {options.AnomalySubject} at {url}; commands go to {options.CommandSubject}; predictor: {predictor.Name}.");
+        console.Note($"Listening on {options.AnomalySubject} at {url}; commands go to {options.CommandSubject}; predictor: {predictorName}.");
         bool cancelled = false;
         try
         {
@@ -134,27 +140,32 @@ internal static class SteerCommand
 
     private static void Log(CliConsole console, StreamWriter? log, AnomalyMessage anomaly, SteeringDecision d)
     {
-        string what = d.HandOff ? $"[green]HandOff[/] {Markup.Escape(d.FromCell ?? "?")} → {Markup.Escape(d.ToCell ?? "?")}" : "[grey]stay[/]";
+        string what = d.HandOver ? $"[green]HandOff[/] {Markup.Escape(d.FromCell)} → {Markup.Escape(d.ToCell ?? "?")}" : "[grey]stay[/]";
         string line = $"{Markup.Escape(anomaly.UeId)}: {what} — {Markup.Escape(string.Join("; ", d.Reasons))}";
         if (console.Json) console.Err.MarkupLine(line);
         else console.Out.MarkupLine(line);
         if (log is null) return;
         var reasons = new JsonArray();
         foreach (var r in d.Reasons) reasons.Add(r);
+        var best = d.BestPrediction;
+        var decision = d.ToJson();
         log.WriteLine(new JsonObject
         {
             ["time"] = Now(),
             ["ue"] = anomaly.UeId,
             ["measTimeStampRf"] = anomaly.MeasTimeStampRf,
             ["degradation"] = anomaly.Degradation,
-            ["decision"] = d.HandOff ? "HandOff" : "Stay",
+            ["decision"] = d.HandOver ? "HandOff" : "Stay",
             ["fromCell"] = d.FromCell,
-            ["toCell"] = d.ToCell,
-            ["servingPrediction"] = Finite(d.ServingPrediction),
-            ["bestPrediction"] = Finite(d.BestPrediction),
-            ["gainPercent"] = Finite(d.GainPercent),
+            // The best neighbour, i.e. the target the rule weighed; the handover's target when decision is HandOff.
+            ["toCell"] = d.BestNeighbour,
+            ["servingPrediction"] = Finite(d.Serving.Throughput),
+            ["bestPrediction"] = Finite(best?.Throughput),
+            ["gainPercent"] = Finite(best?.GainPercent),
             ["cs"] = Finite(d.Cs),
+            ["reason"] = d.Reason,
             ["reasons"] = reasons,
+            ["neighbours"] = decision["neighbours"]!.DeepClone(),
         }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 
 using Xainomaly.Data;
+using Xainomaly.Detection;
 
 namespace Xainomaly.Service.Steering;
 
@@ -26,11 +27,22 @@ public sealed record AnomalyMessage
     /// <summary>fastSHAP-C confidence score of the explanation (lower is better); null without an explainer.</summary>
     public double? Cs { get; init; }
 
-    /// <summary>The serving cell and what the UE measured of it; null when the message does not carry it.</summary>
+    /// <summary>The serving cell, what the UE measured of it and its load (<c>kpis.prb_usage</c>); null when the message does not carry it.</summary>
     public CellMeasurement? Serving { get; init; }
 
-    /// <summary>The neighbour cells the UE measured.</summary>
+    /// <summary>The neighbour cells the UE measured (their load is unknown: UE reports carry only the serving cell's).</summary>
     public IReadOnlyList<CellMeasurement> Neighbours { get; init; } = [];
+
+    /// <summary>
+    /// What <see cref="TrafficSteeringPolicy.Decide"/> takes: the cells, the CS (NaN when the message has none) and
+    /// <paramref name="timestamp"/>, which the handover command carries.
+    /// </summary>
+    /// <exception cref="DataFormatException">The message has no serving-cell measurements.</exception>
+    public SteeringRequest ToRequest(string timestamp)
+    {
+        var serving = Serving ?? throw new DataFormatException("anomaly message", $"UE {UeId}: no serving-cell measurements, so no cell to compare with (expected 'cell' and kpis.rsrp, kpis.rsrq, kpis.rssinr)");
+        return new SteeringRequest(UeId, serving, Neighbours, Cs ?? double.NaN, timestamp);
+    }
 
     /// <summary>Parses a payload; a message that is not JSON or lacks <c>ue-id</c> raises a <see cref="DataFormatException"/> naming the field.</summary>
     public static AnomalyMessage Parse(ReadOnlySpan<byte> json)

@@ -8,8 +8,8 @@ namespace Xainomaly.Detection;
 /// <param name="FromCell">The serving cell.</param>
 /// <param name="ToCell">The target cell when <paramref name="HandOver"/>, else null.</param>
 /// <param name="BestNeighbour">The neighbour with the highest predicted throughput, if any was usable (also when no handover is ordered).</param>
-/// <param name="Reason">Why, in words: <c>neighbour X predicted +Y % over serving</c>, <c>CS too high …</c>, <c>no better neighbour …</c>, <c>no neighbour cells reported</c>.</param>
-/// <param name="Cs">The anomaly's confidence score.</param>
+/// <param name="Reason">Why, in one sentence: <c>neighbour X predicted +Y % over serving</c>, <c>CS too high …</c>, <c>no better neighbour …</c>, <c>no neighbour cells reported</c>.</param>
+/// <param name="Cs">The anomaly's confidence score; NaN when the anomaly carried none.</param>
 /// <param name="Serving">The serving cell's prediction.</param>
 /// <param name="Neighbours">Every neighbour's prediction, in request order.</param>
 /// <param name="Timestamp">The request's timestamp.</param>
@@ -26,8 +26,28 @@ public sealed record SteeringDecision(
     string Timestamp)
 {
     /// <summary>
+    /// Every check the policy made, in words and in order: how the best neighbour compared with the serving cell, then
+    /// the CS gate (<c>CS 0.04 ≤ max 0.1</c>) when a maximum CS is set. <see cref="Reason"/> is the one that decided.
+    /// </summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [Reason];
+
+    /// <summary>The best neighbour's prediction (the first of the highest finite throughputs), or null when no neighbour was usable.</summary>
+    public CellPrediction? BestPrediction
+    {
+        get
+        {
+            CellPrediction? best = null;
+            foreach (var n in Neighbours)
+            {
+                if (double.IsFinite(n.Throughput) && (best is null || n.Throughput > best.Throughput)) best = n;
+            }
+            return best;
+        }
+    }
+
+    /// <summary>
     /// The handover command in the O-RAN SC TS xApp's shape, <c>{"command":"HandOff","ue","fromCell","toCell","reason","cs","timestamp"}</c>;
-    /// null when no handover is ordered.
+    /// null when no handover is ordered. A missing CS (NaN) is written as null.
     /// </summary>
     public JsonObject? ToHandOffCommand() => HandOver
         ? new JsonObject
@@ -37,7 +57,7 @@ public sealed record SteeringDecision(
             ["fromCell"] = FromCell,
             ["toCell"] = ToCell,
             ["reason"] = Reason,
-            ["cs"] = Cs,
+            ["cs"] = double.IsFinite(Cs) ? Cs : null,
             ["timestamp"] = Timestamp,
         }
         : null;
@@ -54,6 +74,8 @@ public sealed record SteeringDecision(
         };
         var nbs = new JsonArray();
         foreach (var n in Neighbours) nbs.Add(Cell(n));
+        var reasons = new JsonArray();
+        foreach (var r in Reasons) reasons.Add(r);
         return new JsonObject
         {
             ["ue"] = UeId,
@@ -62,6 +84,7 @@ public sealed record SteeringDecision(
             ["toCell"] = ToCell,
             ["bestNeighbour"] = BestNeighbour,
             ["reason"] = Reason,
+            ["reasons"] = reasons,
             ["cs"] = double.IsFinite(Cs) ? Cs : null,
             ["serving"] = Cell(Serving),
             ["neighbours"] = nbs,

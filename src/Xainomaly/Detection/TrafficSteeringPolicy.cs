@@ -6,7 +6,9 @@ namespace Xainomaly.Detection;
 /// The decision logic of the traffic-steering xApp (SPEC §5): for an anomalous UE, predict its downlink throughput in
 /// the serving cell and in every neighbour, and order a handover to the best neighbour when it beats the serving cell
 /// by more than <see cref="TrafficSteeringOptions.ThresholdPercent"/> (the A1 policy of the O-RAN SC TS xApp) and the
-/// anomaly's confidence score is good enough (CS ≤ <see cref="TrafficSteeringOptions.MaxCs"/>). Every decision says why.
+/// anomaly's confidence score is good enough (CS ≤ <see cref="TrafficSteeringOptions.MaxCs"/>, when set). Every
+/// decision says why: <see cref="SteeringDecision.Reason"/> in one sentence, <see cref="SteeringDecision.Reasons"/>
+/// check by check.
 /// Pure and deterministic: no clock, no I/O; the messaging layer feeds it and publishes the commands.
 /// </summary>
 public sealed class TrafficSteeringPolicy
@@ -60,25 +62,55 @@ public sealed class TrafficSteeringPolicy
         }
 
         string? bestCell = best >= 0 ? predictions[best].CellId : null;
-        SteeringDecision Decision(bool handOver, string reason) =>
-            new(request.UeId, handOver, serving.CellId, handOver ? bestCell : null, bestCell, reason, request.Cs, servingPrediction, predictions, request.Timestamp);
 
-        if (!(request.Cs <= Options.MaxCs))
-            return Decision(false, Inv($"CS {request.Cs:0.####} too high (max {Options.MaxCs:0.####}): the explanation is not reliable enough to act on"));
+        // Both checks are always made, so the decision log says how the cells compared even when CS vetoes.
+        bool better;
+        string comparison;
         if (best < 0)
-            return Decision(false, neighbours.Count == 0 ? "no neighbour cells reported" : "no neighbour with usable measurements");
-        var b = predictions[best];
-        if (s <= 0)
         {
-            return b.Throughput > 0
-                ? Decision(true, Inv($"neighbour {b.CellId} predicted {b.Throughput:0.####} against 0 on serving"))
-                : Decision(false, "no better neighbour: every cell is predicted at 0");
+            better = false;
+            comparison = neighbours.Count == 0 ? "no neighbour cells reported" : "no neighbour with usable measurements";
         }
-        double gain = b.GainPercent!.Value;
-        var detail = Inv($"({b.Throughput:0.####} vs {s:0.####}; threshold {Options.ThresholdPercent:0.##} %)");
-        return gain > Options.ThresholdPercent
-            ? Decision(true, Inv($"neighbour {b.CellId} predicted {gain:+0.#;-0.#;0} % over serving {detail}"))
-            : Decision(false, Inv($"no better neighbour: best {b.CellId} predicted {gain:+0.#;-0.#;0} % over serving {detail}"));
+        else if (s <= 0)
+        {
+            var b = predictions[best];
+            better = b.Throughput > 0;
+            comparison = better ? Inv($"neighbour {b.CellId} predicted {b.Throughput:0.####} against 0 on serving") : "no better neighbour: every cell is predicted at 0";
+        }
+        else
+        {
+            var b = predictions[best];
+            double gain = b.GainPercent!.Value;
+            var detail = Inv($"({b.Throughput:0.####} vs {s:0.####}; threshold {Options.ThresholdPercent:0.##} %)");
+            better = gain > Options.ThresholdPercent;
+            comparison = better
+                ? Inv($"neighbour {b.CellId} predicted {gain:+0.#;-0.#;0} % over serving {detail}")
+                : Inv($"no better neighbour: best {b.CellId} predicted {gain:+0.#;-0.#;0} % over serving {detail}");
+        }
+
+        string reason = comparison;
+        var reasons = new List<string>(2) { comparison };
+        bool trusted = true;
+        if (Options.MaxCs is { } maxCs)
+        {
+            if (double.IsNaN(request.Cs))
+            {
+                trusted = false;
+                reasons.Add(Inv($"no confidence score (CS) while max CS is {maxCs:0.####}"));
+                reason = Inv($"no confidence score (CS) while max CS is {maxCs:0.####}: the anomaly is not trusted enough to act on");
+            }
+            else
+            {
+                trusted = request.Cs <= maxCs;
+                reasons.Add(Inv($"CS {request.Cs:0.####} {(trusted ? "≤" : ">")} max {maxCs:0.####}"));
+                if (!trusted) reason = Inv($"CS {request.Cs:0.####} too high (max {maxCs:0.####}): the explanation is not reliable enough to act on");
+            }
+        }
+        bool handOver = better && trusted;
+        return new SteeringDecision(request.UeId, handOver, serving.CellId, handOver ? bestCell : null, bestCell, reason, request.Cs, servingPrediction, predictions, request.Timestamp)
+        {
+            Reasons = reasons,
+        };
     }
 
     private static bool Usable(CellMeasurement c) => double.IsFinite(c.Rsrp) && double.IsFinite(c.Rsrq) && double.IsFinite(c.Sinr);

@@ -14,8 +14,6 @@ using Xainomaly.Service.Steering;
 using Xainomaly.Service.Storage;
 using Xainomaly.Simulation;
 
-using SteeringDecision = Xainomaly.Service.Steering.SteeringDecision;
-
 namespace Xainomaly.Service.Tests.Messaging;
 
 /// <summary>The whole loop with the real service: replay → JetStream → pipeline → SQLite, anomalies → steering → commands.</summary>
@@ -40,9 +38,10 @@ public sealed class ServiceLoopTests
 
         await using var nats = await MessagingTestEnv.ConnectAsync();
         var steering = new SteeringOptions { AnomalySubject = options.AnomalySubject, CommandSubject = $"t.{token}.ts" };
+        var policy = new TrafficSteeringPolicy(new ShannonThroughputPredictor(), new TrafficSteeringOptions { MaxCs = null });
         var decisions = new ConcurrentBag<SteeringDecision>();
         var anomalies = new ConcurrentBag<AnomalyMessage>();
-        var loop = new TrafficSteeringLoop(nats, new ThresholdSteeringPolicy(new ShannonThroughputPredictor(), steering), steering)
+        var loop = new TrafficSteeringLoop(nats, policy, steering)
         {
             Decided = (a, d, _) =>
             {
@@ -82,7 +81,7 @@ public sealed class ServiceLoopTests
             Assert.NotNull(a.Serving);
             Assert.Equal(UeSchema.NeighbourCount, a.Neighbours.Count);
         });
-        Assert.All(decisions, d => Assert.NotNull(d.ToCell));
+        Assert.All(decisions, d => Assert.NotNull(d.BestNeighbour));
         var metrics = service.Services.GetRequiredService<ServiceMetrics>().Render();
         Assert.Contains("xainomaly_nats_latency_p99_seconds", metrics, StringComparison.Ordinal);
         Assert.True(statistics.Latency.Count >= table.RowCount);

@@ -68,6 +68,29 @@ public sealed class TrafficSteeringPolicyTests
         Assert.StartsWith("CS 0.2001 too high (max 0.2)", high.Reason, StringComparison.Ordinal);
         Assert.Equal("c2/B13", high.BestNeighbour);                        // predictions are still logged
         Assert.False(policy.Decide(Request(1, double.NaN, good)).HandOver);
+        Assert.Equal(["neighbour c2/B13 predicted +900 % over serving (10 vs 1; threshold 5 %)", "CS 0.2001 > max 0.2"], high.Reasons);
+        Assert.Equal(["neighbour c2/B13 predicted +900 % over serving (10 vs 1; threshold 5 %)", "CS 0.2 ≤ max 0.2"], policy.Decide(Request(1, 0.2, good)).Reasons);
+        var none = policy.Decide(Request(1, double.NaN, good));
+        Assert.StartsWith("no confidence score (CS) while max CS is 0.2", none.Reason, StringComparison.Ordinal);
+        Assert.Equal("no confidence score (CS) while max CS is 0.2", none.Reasons[1]);
+        Assert.Null(none.ToJson()["cs"]);
+    }
+
+    [Fact]
+    public void WithoutAMaximumCsIsNotChecked()
+    {
+        var policy = new TrafficSteeringPolicy(new RsrpIsThroughput(), new TrafficSteeringOptions { MaxCs = null });
+        var good = Cell("c2/B13", 10);
+        foreach (double cs in new[] { 0, 0.9, 1e6, double.NaN })
+        {
+            var d = policy.Decide(Request(1, cs, good));
+            Assert.True(d.HandOver);
+            Assert.Equal([d.Reason], d.Reasons);
+        }
+        var command = policy.Decide(Request(1, double.NaN, good)).ToHandOffCommand()!;
+        Assert.Null(command["cs"]);
+        Assert.Contains("\"cs\":null", command.ToJsonString(), StringComparison.Ordinal);
+        Assert.False(policy.Decide(Request(5, double.NaN, Cell("c2/B13", 5.1))).HandOver); // the threshold still applies
     }
 
     [Fact]
@@ -129,6 +152,7 @@ public sealed class TrafficSteeringPolicyTests
         Assert.Throws<ArgumentException>(() => policy.Decide(new SteeringRequest("u", Cell("s", 1, null), [], 0, "t")));
         Assert.Throws<ArgumentException>(() => new TrafficSteeringPolicy(new RsrpIsThroughput(), new TrafficSteeringOptions { ThresholdPercent = -1 }));
         Assert.Throws<ArgumentException>(() => new TrafficSteeringPolicy(new RsrpIsThroughput(), new TrafficSteeringOptions { MaxCs = double.NaN }));
+        Assert.Throws<ArgumentException>(() => new TrafficSteeringPolicy(new RsrpIsThroughput(), new TrafficSteeringOptions { MaxCs = -0.1 }));
     }
 }
 

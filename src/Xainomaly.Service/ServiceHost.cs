@@ -70,7 +70,9 @@ public sealed class ServiceHost : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.HttpUrl);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        // Kestrel's own cap sits well above ours: an oversized chunked body is read to its end (and discarded) up to this
+        // bound so the client receives the 413 instead of a connection torn down mid-upload.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = checked(options.MaxBodyBytes * ApiEndpoints.DrainFactor) + 1);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         var store = SqliteResultStore.Open(options.StorePath);

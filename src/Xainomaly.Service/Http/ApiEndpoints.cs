@@ -140,6 +140,7 @@ internal static class ApiEndpoints
         }
         if (tooLarge || body.Length > options.MaxBodyBytes)
         {
+            if (!tooLarge) await DrainAsync(req.Body, options.MaxBodyBytes * (DrainFactor - 1), ctx.RequestAborted);
             metrics.Rejected("body_too_large");
             return Error(StatusCodes.Status413PayloadTooLarge, $"the body exceeds {options.MaxBodyBytes} bytes (split the batch)");
         }
@@ -240,6 +241,29 @@ internal static class ApiEndpoints
             if (buffer.WrittenCount > max) break;
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>How many times the body limit an oversized chunked body may run to before the connection is cut instead of drained.</summary>
+    internal const long DrainFactor = 16;
+
+    /// <summary>Reads and discards the rest of an oversized body (bounded), so the client gets its 413 on an intact connection.</summary>
+    private static async Task DrainAsync(Stream body, long bound, CancellationToken ct)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            long read = 0;
+            int n;
+            while (read < bound && (n = await body.ReadAsync(scratch.AsMemory(0, scratch.Length), ct)) > 0) read += n;
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past Kestrel's cap: the connection is closed after the response; nothing more to do.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     private static IResult Error(int status, string message) => JsonResult(w =>

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Reproduces the service throughput/latency measurement of docs/service.md ("Performance"): a private nats-server
 # with JetStream, `xainomaly serve --nats` with SQLite storage and a fastSHAP-C explainer, `xainomaly replay
-# ue.json.gz` at the given rate; prints records/s (replay publish side and end to end: first publish → last record
-# stored) and the JetStream publish → stored latency percentiles p50/p99 and the stage seconds from /metrics.
+# ue.json.gz`; prints records/s, the JetStream publish → stored latency percentiles p50/p99, the stage seconds from
+# /metrics and the CPU seconds each process used.
 #
-#   scripts/service-bench.sh [RATE|max] [MODEL.xai EXPLAINER.fastshap]
+#   scripts/service-bench.sh [RATE|max|drain] [MODEL.xai EXPLAINER.fastshap]
+#
+# RATE or max: the load generator runs beside the service (both share the machine's cores); records/s end to end is
+# first publish → last record stored. drain: the whole file is published into the stream first, then the service is
+# started and drains the backlog: records/s is consumer ready → last record stored, the service's own capacity
+# without the load generator competing for the cores (the ready poll adds at most 0.05 s).
 #
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
@@ -45,6 +50,13 @@ trap cleanup EXIT
 "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
 nats_pid=$!
 sleep 1
+limit=()
+[ -n "${XAINOMALY_BENCH_LIMIT:-}" ] && limit=(--limit "$XAINOMALY_BENCH_LIMIT")
+cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; } # user + system seconds (USER_HZ = 100)
+if [ "$rate" = drain ]; then
+  replay=$("$x" replay "$data/ue.json.gz" --rate max "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json 2>/dev/null)
+fi
+nats_cpu0=$(cpu "$nats_pid")
 explain=()
 [ "$explainer" != none ] && explain=(--explainer "$explainer")
 # shellcheck disable=SC2086 # the extra flags are meant to be split
@@ -52,24 +64,31 @@ explain=()
   --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
-for _ in $(seq 120); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.5; done
+for _ in $(seq 2400); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.05; done
+start=$(date +%s.%N)
 ready=$(metrics || true)
 echo "$ready" | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
-
-start=$(date +%s.%N)
-limit=()
-[ -n "${XAINOMALY_BENCH_LIMIT:-}" ] && limit=(--limit "$XAINOMALY_BENCH_LIMIT")
-replay=$("$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json 2>/dev/null)
+serve_cpu0=$(cpu "$serve_pid")
+replay_cpu=""
+if [ "$rate" != drain ]; then
+  TIMEFORMAT='%U %S'
+  { time "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
+  replay=$(cat "$dir/replay.json")
+  replay_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$dir/replay.time")
+fi
 records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
-for _ in $(seq 6000); do
+for _ in $(seq 12000); do
   stored=$(metrics | sed -n 's/^xainomaly_stored_total \([0-9]*\).*/\1/p')
   [ "$stored" = "$records" ] && break
-  sleep 0.1
+  sleep 0.05
 done
 end=$(date +%s.%N)
+serve_cpu=$(echo "$(cpu "$serve_pid") - $serve_cpu0" | bc)
+nats_cpu=$(echo "$(cpu "$nats_pid") - $nats_cpu0" | bc)
 m=$(metrics)
 echo "rate: $rate"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
+echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $stored" | bc) µs per record), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
 echo "$m" | grep -E '^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total)'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,8 +9,9 @@ namespace Xainomaly.Service.Metrics;
 /// </summary>
 public sealed class ServiceMetrics
 {
-    // Latency buckets in seconds: the near-RT RIC loop runs in 10 ms – 1 s, so the interesting range is 0.5 ms – 1 s.
-    private static readonly double[] Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    // Latency buckets in seconds: the near-RT RIC loop runs in 10 ms – 1 s, so the interesting range is 0.5 ms – 1 s;
+    // the buckets up to a minute show how long an overloaded instance lets a backlog wait.
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _records = new(StringComparer.Ordinal);

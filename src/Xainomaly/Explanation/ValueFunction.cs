@@ -21,6 +21,9 @@ public sealed class ValueFunction
     private readonly float[] _floatBackground = [];
     private readonly float[] _floatRows = [];
     private readonly float[] _floatOutputs = [];
+    private readonly float[] _xLanes = [];
+    private readonly int[] _maskLanes = [];
+    private readonly int _vectorsPerRow;
     private readonly double[] _rows = [];
     private readonly double[] _outputs = [];
     private readonly int _coalitionsPerChunk;
@@ -49,9 +52,15 @@ public sealed class ValueFunction
         _floatModel = model as IFloatModelFunction;
         if (_floatModel is not null)
         {
-            _floatBackground = new float[background.Rows.Length];
-            for (int i = 0; i < _floatBackground.Length; i++) _floatBackground[i] = (float)background.Rows[i];
-            _floatRows = new float[chunk * Width];
+            // Rows are blended a vector at a time; the last vector of a row runs up to pad floats past its end, so the
+            // background and the chunk are padded (the overrun lands in the next row, which is written after it).
+            _vectorsPerRow = (Width + Vector<float>.Count - 1) / Vector<float>.Count;
+            int lanes = _vectorsPerRow * Vector<float>.Count, pad = lanes - Width;
+            _floatBackground = new float[background.Rows.Length + pad];
+            for (int i = 0; i < background.Rows.Length; i++) _floatBackground[i] = (float)background.Rows[i];
+            _floatRows = new float[(chunk * Width) + pad];
+            _xLanes = new float[lanes];
+            _maskLanes = new int[lanes];
             _floatOutputs = new float[chunk];
         }
         else
@@ -154,21 +163,17 @@ public sealed class ValueFunction
             int n = nc * nb;
             if (_floatModel is not null)
             {
-                var bg = _floatBackground.AsSpan(0, blockLength);
+                int row = -1;
                 for (int c = 0; c < nc; c++)
                 {
                     int i = start + c;
-                    var x = xRows.Slice(i / perRow * d, d);
-                    var mask = masks.Slice(i * d, d);
-                    var block = _floatRows.AsSpan(c * blockLength, blockLength);
-                    bg.CopyTo(block);
-                    // Patch the coalition's columns with x: a strided write per taken feature beats a per-element select.
-                    for (int j = 0; j < d; j++)
+                    if (i / perRow != row)
                     {
-                        if (mask[j] == 0) continue;
-                        float xj = float.CreateTruncating(x[j]);
-                        for (int o = j; o < blockLength; o += d) block[o] = xj;
+                        row = i / perRow;
+                        var x = xRows.Slice(row * d, d);
+                        for (int j = 0; j < d; j++) _xLanes[j] = float.CreateTruncating(x[j]);
                     }
+                    BlendBlock(masks.Slice(i * d, d), c * blockLength);
                 }
                 _floatModel.Evaluate(_floatRows.AsSpan(0, n * d), n, _floatOutputs.AsSpan(0, n));
                 // Reduced straight from the float outputs: widening a float is exact, so no double copy is needed.
@@ -195,6 +200,48 @@ public sealed class ValueFunction
                 Reduce<double>(_outputs, start, nc, values);
             }
             Evaluations += n;
+        }
+    }
+
+    /// <summary>
+    /// Writes the coalition's block of masked rows at <paramref name="offset"/> of the chunk: row b is x where the mask
+    /// is set, else background row b — a lane-wise select of whole vectors (exact, branch-free), instead of a branch
+    /// and a strided write per feature. <c>_xLanes</c> holds the explained row.
+    /// </summary>
+    private void BlendBlock(ReadOnlySpan<byte> mask, int offset)
+    {
+        int d = Width, nb = Background.Count, w = Vector<float>.Count, vectors = _vectorsPerRow;
+        // All bits set where the feature is taken; min, not a conditional, so that random masks cost no mispredictions.
+        for (int j = 0; j < d; j++) _maskLanes[j] = -Math.Min((int)mask[j], 1);
+        var rows = _floatRows.AsSpan();
+        var bg = _floatBackground.AsSpan();
+        if (vectors == 3)
+        {
+            // The common width (d = 17…24 with 8 lanes): the row's three vectors stay in registers.
+            var m0 = new Vector<int>(_maskLanes, 0);
+            var m1 = new Vector<int>(_maskLanes, w);
+            var m2 = new Vector<int>(_maskLanes, 2 * w);
+            var x0 = new Vector<float>(_xLanes, 0);
+            var x1 = new Vector<float>(_xLanes, w);
+            var x2 = new Vector<float>(_xLanes, 2 * w);
+            for (int b = 0; b < nb; b++)
+            {
+                int src = b * d, dst = offset + src;
+                Vector.ConditionalSelect(m0, x0, new Vector<float>(bg[src..])).CopyTo(rows[dst..]);
+                Vector.ConditionalSelect(m1, x1, new Vector<float>(bg[(src + w)..])).CopyTo(rows[(dst + w)..]);
+                Vector.ConditionalSelect(m2, x2, new Vector<float>(bg[(src + (2 * w))..])).CopyTo(rows[(dst + (2 * w))..]);
+            }
+            return;
+        }
+        for (int b = 0; b < nb; b++)
+        {
+            int src = b * d, dst = offset + src;
+            for (int v = 0; v < vectors; v++)
+            {
+                int o = v * w;
+                Vector.ConditionalSelect(new Vector<int>(_maskLanes, o), new Vector<float>(_xLanes, o), new Vector<float>(bg[(src + o)..]))
+                    .CopyTo(rows[(dst + o)..]);
+            }
         }
     }
 

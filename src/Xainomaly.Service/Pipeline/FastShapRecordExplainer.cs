@@ -16,6 +16,7 @@ public sealed class FastShapRecordExplainer : IRecordExplainer
     private readonly int _coalitions;
     private readonly long _seed;
     private long _calls;
+    private double[] _phi = [], _outputs = [], _gaps = [], _cs = [], _em = [];
 
     /// <summary>Wraps a loaded explainer; <paramref name="coalitions"/> coalitions per record for CS and EM.</summary>
     public FastShapRecordExplainer(ExplainerModel model, int coalitions, long seed = 42)
@@ -36,25 +37,23 @@ public sealed class FastShapRecordExplainer : IRecordExplainer
     /// <inheritdoc />
     public IReadOnlyList<RecordExplanation> Explain(ReadOnlySpan<float> rows, int count)
     {
-        var set = _model.Explainer.ExplainWithConfidence(rows, count, _coalitions, _seed + _calls++);
-        int d = set.Width;
+        var explainer = _model.Explainer;
+        int d = explainer.Width;
+        if (_phi.Length < count * d) _phi = new double[count * d];
+        if (_outputs.Length < count)
+        {
+            _outputs = new double[count];
+            _gaps = new double[count];
+            _cs = new double[count];
+            _em = new double[count];
+        }
+        // The batched path: all rows' coalitions go through the value function in a few large model calls, into
+        // buffers kept across batches, so the only allocations are the records themselves.
+        explainer.ExplainWithConfidence(rows, count, _coalitions, _seed + _calls++, _phi, _outputs, _gaps, _cs, _em);
+        double baseValue = explainer.BaseValue;
         var list = new RecordExplanation[count];
         for (int r = 0; r < count; r++)
-        {
-            var phi = set.Values.AsSpan(r * d, d).ToArray();
-            double gap;
-            if (set.EfficiencyGaps is { } gaps)
-            {
-                gap = gaps[r];
-            }
-            else
-            {
-                double sum = 0;
-                foreach (var p in phi) sum += p;
-                gap = set.Outputs[r] - set.BaseValues[r] - sum;
-            }
-            list[r] = new RecordExplanation(phi, set.BaseValues[r], set.ConfidenceScores![r], set.ErrorMetrics![r], gap);
-        }
+            list[r] = new RecordExplanation(_phi.AsSpan(r * d, d).ToArray(), baseValue, _cs[r], _em[r], _gaps[r]);
         return list;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 
 using Xainomaly.Detection;
 using Xainomaly.Numerics;
@@ -22,8 +23,11 @@ public sealed class FastShapExplainer : IShapleyExplainer
     private readonly ValueFunction _v;
     private readonly FastShapNetwork _net;
     private readonly double _scale;
+    private readonly float[] _xf;
     private readonly double[] _xd;
+    private readonly float[] _fxf;
     private readonly double[] _fx;
+    private ShapleyKernelSampler? _sampler;
     private byte[] _masks = [];
     private double[] _values = [];
 
@@ -38,7 +42,10 @@ public sealed class FastShapExplainer : IShapleyExplainer
         Options = options;
         LossHistory = history;
         BestEpoch = bestEpoch;
-        _xd = new double[Chunk * Width];
+        // Per-chunk buffers: double rows are narrowed for the network, float rows widened only for a double-only model.
+        _xf = new float[Chunk * Width];
+        _xd = model is IFloatModelFunction ? [] : new double[Chunk * Width];
+        _fxf = new float[Chunk];
         _fx = new double[Chunk];
     }
 
@@ -131,8 +138,8 @@ public sealed class FastShapExplainer : IShapleyExplainer
 
         var v = new ValueFunction(model, background, featureNames);
         double baseValue = v.BaseValue;
-        var xTrainD = ToDouble(xTrain);
-        var xValD = ToDouble(xVal);
+        var xTrainD = Widen(xTrain, xTrain.Length);
+        var xValD = Widen(xVal, xVal.Length);
         var deltaTrain = Deltas(model, xTrainD, nTrain, d, baseValue);
         var deltaVal = Deltas(model, xValD, nVal, d, baseValue);
 
@@ -231,45 +238,8 @@ public sealed class FastShapExplainer : IShapleyExplainer
     {
         CheckRows(rows.Length, count);
         var clock = Stopwatch.StartNew();
-        int d = Width;
-        double baseValue = _v.BaseValue;
-        var values = new double[count * d];
-        var outputs = new double[count];
-        var bases = new double[count];
-        var gaps = new double[count];
-        var data = rows[..(count * d)].ToArray();
-        var xf = new float[Math.Min(count, Chunk) * d];
-        for (int start = 0; start < count; start += Chunk)
-        {
-            int n = Math.Min(Chunk, count - start);
-            var xd = data.AsSpan(start * d, n * d);
-            for (int i = 0; i < xd.Length; i++) xf[i] = (float)xd[i];
-            _model.Evaluate(xd, n, outputs.AsSpan(start, n));
-            var raw = _net.Forward(xf, n);
-            for (int r = 0; r < n; r++)
-            {
-                int row = start + r;
-                var phi = values.AsSpan(row * d, d);
-                Normalise(raw.Slice(r * d, d), outputs[row] - baseValue, phi);
-                double sum = 0;
-                for (int j = 0; j < d; j++) sum += phi[j];
-                bases[row] = baseValue;
-                gaps[row] = outputs[row] - baseValue - sum;
-            }
-        }
-        return new ExplanationSet
-        {
-            Method = Method,
-            FeatureNames = FeatureNames,
-            Count = count,
-            BaseValues = bases,
-            Outputs = outputs,
-            Values = values,
-            Data = data,
-            EfficiencyGaps = gaps,
-            WallTime = clock.Elapsed,
-            ModelEvaluations = count,
-        };
+        var data = rows[..(count * Width)].ToArray();
+        return NewSet(default, data, count, clock);
     }
 
     /// <summary>
@@ -286,9 +256,7 @@ public sealed class FastShapExplainer : IShapleyExplainer
         {
             int n = Math.Min(Chunk, count - start);
             var xs = rows.Slice(start * d, n * d);
-            var xd = _xd.AsSpan(0, n * d);
-            for (int i = 0; i < xd.Length; i++) xd[i] = xs[i];
-            _model.Evaluate(xd, n, _fx.AsSpan(0, n));
+            Outputs(xs, default, n, _fx);
             var raw = _net.Forward(xs, n);
             for (int r = 0; r < n; r++)
             {
@@ -302,59 +270,64 @@ public sealed class FastShapExplainer : IShapleyExplainer
         }
     }
 
-    /// <summary>Explains float rows (e.g. preprocessed detector inputs) into an <see cref="ExplanationSet"/>.</summary>
-    public ExplanationSet Explain(ReadOnlySpan<float> rows, int count) => Explain(ToDouble(rows), count);
+    /// <summary>
+    /// Explains float rows (e.g. preprocessed detector inputs) into an <see cref="ExplanationSet"/>; the rows feed the
+    /// network and a float model as they are, only the result's <see cref="ExplanationSet.Data"/> is widened.
+    /// </summary>
+    public ExplanationSet Explain(ReadOnlySpan<float> rows, int count)
+    {
+        CheckRows(rows.Length, count);
+        var clock = Stopwatch.StartNew();
+        return NewSet(rows, Widen(rows, count * Width), count, clock);
+    }
 
     /// <summary>
     /// fastSHAP-C: the FastSHAP explanation plus, per row, over <paramref name="coalitions"/> coalitions s_k drawn from the
     /// Shapley kernel, CS = 1/n Σ |v_x(s_k) − v_x(0) − s_kᵀφ̂| and EM = 1/n Σ (…)², and the efficiency gap.
+    /// The coalitions are drawn row after row from one generator seeded with <paramref name="seed"/>; the masked rows of
+    /// many rows share one model call (see <see cref="ValueFunction.EvaluateMany(ReadOnlySpan{double}, int, ReadOnlySpan{byte}, int, Span{double})"/>).
     /// </summary>
     public ExplanationSet ExplainWithConfidence(ReadOnlySpan<double> rows, int count, int coalitions, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(coalitions);
+        CheckRows(rows.Length, count);
         var clock = Stopwatch.StartNew();
         long before = _v.Evaluations;
-        var set = Explain(rows, count);
-        int d = Width;
-        if (_masks.Length < coalitions * d) _masks = new byte[coalitions * d];
-        if (_values.Length < coalitions) _values = new double[coalitions];
-        var sampler = new ShapleyKernelSampler(d);
-        var rng = new Rng(seed);
-        double baseValue = _v.BaseValue;
-        var cs = new double[count];
-        var em = new double[count];
-        for (int r = 0; r < count; r++)
-        {
-            var x = set.Data.AsSpan(r * d, d);
-            var phi = set.Values.AsSpan(r * d, d);
-            for (int k = 0; k < coalitions; k++) sampler.Sample(rng, _masks.AsSpan(k * d, d));
-            _v.Evaluate(x, _masks, coalitions, _values);
-            double abs = 0, sq = 0;
-            for (int k = 0; k < coalitions; k++)
-            {
-                var s = _masks.AsSpan(k * d, d);
-                double pred = 0;
-                for (int j = 0; j < d; j++) if (s[j] != 0) pred += phi[j];
-                double e = _values[k] - baseValue - pred;
-                abs += Math.Abs(e);
-                sq += e * e;
-            }
-            cs[r] = abs / coalitions;
-            em[r] = sq / coalitions;
-        }
-        return set with
-        {
-            Method = "fastshap-c",
-            ConfidenceScores = cs,
-            ErrorMetrics = em,
-            WallTime = clock.Elapsed,
-            ModelEvaluations = set.ModelEvaluations + (_v.Evaluations - before),
-        };
+        var data = rows[..(count * Width)].ToArray();
+        var set = NewSet(default, data, count, clock);
+        return WithConfidence(set, (ReadOnlySpan<double>)data, coalitions, seed, before, clock);
     }
 
-    /// <summary>fastSHAP-C over float rows.</summary>
-    public ExplanationSet ExplainWithConfidence(ReadOnlySpan<float> rows, int count, int coalitions, long seed) =>
-        ExplainWithConfidence(ToDouble(rows), count, coalitions, seed);
+    /// <summary>fastSHAP-C over float rows, without widening them for the network or a float model.</summary>
+    public ExplanationSet ExplainWithConfidence(ReadOnlySpan<float> rows, int count, int coalitions, long seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(coalitions);
+        CheckRows(rows.Length, count);
+        var clock = Stopwatch.StartNew();
+        long before = _v.Evaluations;
+        var set = NewSet(rows, Widen(rows, count * Width), count, clock);
+        return WithConfidence(set, rows[..(count * Width)], coalitions, seed, before, clock);
+    }
+
+    /// <summary>
+    /// fastSHAP-C into the caller's buffers, for a service that keeps them across calls: φ (count × d), f(x), the
+    /// efficiency gap, CS and EM of <paramref name="count"/> float rows; the same numbers as the
+    /// <see cref="ExplanationSet"/> overloads, with no allocation per call beyond the coalition generator.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rows do not have the explainer's width, or a buffer is too short.</exception>
+    public void ExplainWithConfidence(ReadOnlySpan<float> rows, int count, int coalitions, long seed,
+        Span<double> phi, Span<double> outputs, Span<double> efficiencyGaps, Span<double> confidenceScores, Span<double> errorMetrics)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(coalitions);
+        CheckRows(rows.Length, count);
+        int d = Width;
+        if (phi.Length < (long)count * d) throw new ArgumentException($"{phi.Length} slots cannot hold φ of {count} rows of {d} features.", nameof(phi));
+        if (outputs.Length < count || efficiencyGaps.Length < count || confidenceScores.Length < count || errorMetrics.Length < count)
+            throw new ArgumentException($"The output, efficiency-gap, CS and EM buffers each need {count} slots.");
+        var x = rows[..(count * d)];
+        PhiCore(x, default, count, phi, outputs, efficiencyGaps);
+        ConfidenceCore(x, count, phi, coalitions, seed, confidenceScores, errorMetrics);
+    }
 
     /// <summary>
     /// Writes everything but the explained model: feature names, background, options, target scale, loss history and
@@ -470,6 +443,163 @@ public sealed class FastShapExplainer : IShapleyExplainer
         }
     }
 
+    /// <summary>An <see cref="ExplanationSet"/> of <paramref name="count"/> rows (see <see cref="PhiCore"/>).</summary>
+    private ExplanationSet NewSet(ReadOnlySpan<float> floats, double[] data, int count, Stopwatch clock)
+    {
+        int d = Width;
+        var values = new double[count * d];
+        var outputs = new double[count];
+        var gaps = new double[count];
+        PhiCore(floats, data, count, values, outputs, gaps);
+        var bases = new double[count];
+        Array.Fill(bases, _v.BaseValue);
+        return new ExplanationSet
+        {
+            Method = Method,
+            FeatureNames = FeatureNames,
+            Count = count,
+            BaseValues = bases,
+            Outputs = outputs,
+            Values = values,
+            Data = data,
+            EfficiencyGaps = gaps,
+            WallTime = clock.Elapsed,
+            ModelEvaluations = count,
+        };
+    }
+
+    /// <summary>
+    /// φ, f(x) and the efficiency gap of <paramref name="count"/> rows, given in float (<paramref name="floats"/>) or,
+    /// when that is empty, in double (<paramref name="doubles"/>). Float rows go to the network and a float model as
+    /// they are; double rows are narrowed per chunk in a reused buffer.
+    /// </summary>
+    private void PhiCore(ReadOnlySpan<float> floats, ReadOnlySpan<double> doubles, int count, Span<double> values, Span<double> outputs, Span<double> gaps)
+    {
+        int d = Width;
+        double baseValue = _v.BaseValue;
+        for (int start = 0; start < count; start += Chunk)
+        {
+            int n = Math.Min(Chunk, count - start);
+            ReadOnlySpan<float> xf;
+            ReadOnlySpan<double> xd = default;
+            if (floats.IsEmpty)
+            {
+                xd = doubles.Slice(start * d, n * d);
+                var narrowed = _xf.AsSpan(0, n * d);
+                for (int i = 0; i < narrowed.Length; i++) narrowed[i] = (float)xd[i];
+                xf = narrowed;
+            }
+            else
+            {
+                xf = floats.Slice(start * d, n * d);
+            }
+            Outputs(xf, xd, n, _fx);
+            var raw = _net.Forward(xf, n);
+            for (int r = 0; r < n; r++)
+            {
+                int row = start + r;
+                double fx = _fx[r];
+                outputs[row] = fx;
+                var phi = values.Slice(row * d, d);
+                Normalise(raw.Slice(r * d, d), fx - baseValue, phi);
+                double sum = 0;
+                for (int j = 0; j < d; j++) sum += phi[j];
+                gaps[row] = fx - baseValue - sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// f of <paramref name="n"/> rows into <paramref name="outputs"/>: a float model takes the float rows as they are;
+    /// any other model gets <paramref name="xd"/> when given, else the rows widened into a reused buffer.
+    /// </summary>
+    private void Outputs(ReadOnlySpan<float> xf, ReadOnlySpan<double> xd, int n, double[] outputs)
+    {
+        if (_model is IFloatModelFunction fm)
+        {
+            fm.Evaluate(xf, n, _fxf.AsSpan(0, n));
+            for (int i = 0; i < n; i++) outputs[i] = _fxf[i];
+            return;
+        }
+        if (xd.IsEmpty)
+        {
+            var widened = _xd.AsSpan(0, xf.Length);
+            for (int i = 0; i < widened.Length; i++) widened[i] = xf[i];
+            xd = widened;
+        }
+        _model.Evaluate(xd, n, outputs.AsSpan(0, n));
+    }
+
+    /// <summary>Adds fastSHAP-C's CS and EM to <paramref name="set"/> (see <see cref="ConfidenceCore"/>).</summary>
+    private ExplanationSet WithConfidence<T>(ExplanationSet set, ReadOnlySpan<T> rows, int coalitions, long seed, long before, Stopwatch clock)
+        where T : unmanaged, INumberBase<T>
+    {
+        var cs = new double[set.Count];
+        var em = new double[set.Count];
+        ConfidenceCore(rows, set.Count, set.Values, coalitions, seed, cs, em);
+        return set with
+        {
+            Method = "fastshap-c",
+            ConfidenceScores = cs,
+            ErrorMetrics = em,
+            WallTime = clock.Elapsed,
+            ModelEvaluations = set.ModelEvaluations + (_v.Evaluations - before),
+        };
+    }
+
+    /// <summary>
+    /// CS and EM of <paramref name="count"/> rows with φ <paramref name="phiAll"/>. Rows are taken in groups whose
+    /// coalitions fill one value-function chunk: the group's masks are drawn row after row from one generator, exactly
+    /// as a row-by-row loop would draw them, then one <see cref="ValueFunction"/> call scores all its masked rows.
+    /// </summary>
+    private void ConfidenceCore<T>(ReadOnlySpan<T> rows, int count, ReadOnlySpan<double> phiAll, int coalitions, long seed, Span<double> cs, Span<double> em)
+        where T : unmanaged, INumberBase<T>
+    {
+        int d = Width;
+        int group = Math.Clamp(_v.CoalitionsPerChunk / coalitions, 1, Math.Max(1, count));
+        long maskBytes = (long)group * coalitions * d;
+        if (maskBytes > Array.MaxLength) throw new ArgumentException($"{coalitions} coalitions per row are too many for one call.", nameof(coalitions));
+        if (_masks.Length < maskBytes) _masks = new byte[maskBytes];
+        if (_values.Length < group * coalitions) _values = new double[group * coalitions];
+        _sampler ??= new ShapleyKernelSampler(d);
+        _sampler.Reset();
+        var rng = new Rng(seed);
+        double baseValue = _v.BaseValue;
+        for (int start = 0; start < count; start += group)
+        {
+            int n = Math.Min(group, count - start);
+            int total = n * coalitions;
+            for (int k = 0; k < total; k++) _sampler.Sample(rng, _masks.AsSpan(k * d, d));
+            _v.EvaluateManyCore(rows.Slice(start * d, n * d), n, _masks, coalitions, _values);
+            for (int r = 0; r < n; r++)
+            {
+                var phi = phiAll.Slice((start + r) * d, d);
+                double abs = 0, sq = 0;
+                for (int k = 0; k < coalitions; k++)
+                {
+                    int c = r * coalitions + k;
+                    var s = _masks.AsSpan(c * d, d);
+                    double pred = 0;
+                    // A product, not a branch: the masks are random, so a branch would mispredict half the time (7× slower);
+                    // adding φ_j · 0 leaves the sum bit for bit what skipping the feature gives (φ is finite).
+                    for (int j = 0; j < d; j++) pred += phi[j] * Math.Min((int)s[j], 1);
+                    double e = _values[c] - baseValue - pred;
+                    abs += Math.Abs(e);
+                    sq += e * e;
+                }
+                cs[start + r] = abs / coalitions;
+                em[start + r] = sq / coalitions;
+            }
+        }
+    }
+
+    private static double[] Widen(ReadOnlySpan<float> rows, int length)
+    {
+        var d = new double[length];
+        for (int i = 0; i < length; i++) d[i] = rows[i];
+        return d;
+    }
+
     private void Normalise(ReadOnlySpan<float> raw, double delta, Span<double> phi)
     {
         int d = raw.Length;
@@ -552,12 +682,5 @@ public sealed class FastShapExplainer : IShapleyExplainer
         }
         for (int i = 0; i < rows; i++) outputs[i] -= baseValue;
         return outputs;
-    }
-
-    private static double[] ToDouble(ReadOnlySpan<float> rows)
-    {
-        var d = new double[rows.Length];
-        for (int i = 0; i < d.Length; i++) d[i] = rows[i];
-        return d;
     }
 }

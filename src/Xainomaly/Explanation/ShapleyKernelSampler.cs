@@ -30,6 +30,15 @@ internal sealed class ShapleyKernelSampler
 
     public int Width { get; }
 
+    /// <summary>
+    /// Restores the initial permutation, so that a reused sampler draws the same coalitions from a given generator
+    /// state as a fresh one (the partial Fisher–Yates carries its permutation over from draw to draw).
+    /// </summary>
+    public void Reset()
+    {
+        for (int j = 0; j < _order.Length; j++) _order[j] = j;
+    }
+
     /// <summary>Writes one coalition (1 = feature present) into <paramref name="mask"/>.</summary>
     public void Sample(Rng rng, Span<byte> mask)
     {

@@ -9,7 +9,7 @@ namespace Xainomaly.Numerics;
 /// <summary>
 /// Dense float32 matrix products over row-major spans: C = A·B, C = A·Bᵀ, C = Aᵀ·B and the fused
 /// C = act(A·B + bias). With <c>accumulate</c> the product is added to C instead of overwriting it.
-/// On AVX2/FMA machines a register-blocked 4×16 kernel is used (with 8- and 4-wide and scalar tails);
+/// On AVX2/FMA machines a register-blocked 4×16 kernel is used (with an 8-wide and a masked 8-wide tail);
 /// otherwise, or when the portable path is forced (<see cref="KernelPath"/>), the same blocking with
 /// <see cref="System.Numerics.Vector{T}"/> and separate multiply and add.
 /// Spans may be longer than the shapes require; shorter spans raise <see cref="ArgumentException"/>.
@@ -331,11 +331,9 @@ public static unsafe class Gemm
             int j = 0;
             for (; j + 16 <= n; j += 16) Block4x16(ai, ars, aks, b + j, ldb, ci + j, ldc, k, bias == null ? null : bias + j, accumulate, relu);
             for (; j + 8 <= n; j += 8) Block4x8(ai, ars, aks, b + j, ldb, ci + j, ldc, k, bias == null ? null : bias + j, accumulate, relu);
-            for (; j + 4 <= n; j += 4) Block4x4(ai, ars, aks, b + j, ldb, ci + j, ldc, k, bias == null ? null : bias + j, accumulate, relu);
-            for (; j < n; j++)
-            {
-                for (int r = 0; r < 4; r++) ScalarCell(ai + ((nint)r * ars), aks, b + j, ldb, ci + ((nint)r * ldc) + j, k, bias == null ? null : bias + j, accumulate, relu);
-            }
+            // The last 1–7 columns in one masked 8-wide block: a layer of width 23 (= 16 + 7) would otherwise spend as
+            // long in scalar cells (strided loads of B) as in all its vector blocks. Same FMA order, so the same bits.
+            if (j < n) Block4x8Masked(ai, ars, aks, b + j, ldb, ci + j, ldc, k, bias == null ? null : bias + j, accumulate, relu, n - j);
         }
         for (; i < m; i++)
         {
@@ -344,7 +342,7 @@ public static unsafe class Gemm
             int j = 0;
             for (; j + 16 <= n; j += 16) Block1x16(ai, aks, b + j, ldb, ci + j, k, bias == null ? null : bias + j, accumulate, relu);
             for (; j + 8 <= n; j += 8) Block1x8(ai, aks, b + j, ldb, ci + j, k, bias == null ? null : bias + j, accumulate, relu);
-            for (; j < n; j++) ScalarCell(ai, aks, b + j, ldb, ci + j, k, bias == null ? null : bias + j, accumulate, relu);
+            if (j < n) Block1x8Masked(ai, aks, b + j, ldb, ci + j, k, bias == null ? null : bias + j, accumulate, relu, n - j);
         }
     }
 
@@ -401,30 +399,6 @@ public static unsafe class Gemm
         Store8(c0, x0, relu); Store8(c1, x1, relu); Store8(c2, x2, relu); Store8(c3, x3, relu);
     }
 
-    private static void Block4x4(float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, int k, float* bias, bool accumulate, bool relu)
-    {
-        float* c0 = c, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        Vector128<float> init = bias != null ? Sse.LoadVector128(bias) : Vector128<float>.Zero;
-        Vector128<float> x0 = accumulate ? Sse.LoadVector128(c0) : init, x1 = accumulate ? Sse.LoadVector128(c1) : init;
-        Vector128<float> x2 = accumulate ? Sse.LoadVector128(c2) : init, x3 = accumulate ? Sse.LoadVector128(c3) : init;
-        float* a0 = a, a1 = a + ars, a2 = a1 + ars, a3 = a2 + ars;
-        nint off = 0;
-        for (int p = 0; p < k; p++, off += aks, b += ldb)
-        {
-            Vector128<float> b0 = Sse.LoadVector128(b);
-            x0 = Fma.MultiplyAdd(Vector128.Create(a0[off]), b0, x0);
-            x1 = Fma.MultiplyAdd(Vector128.Create(a1[off]), b0, x1);
-            x2 = Fma.MultiplyAdd(Vector128.Create(a2[off]), b0, x2);
-            x3 = Fma.MultiplyAdd(Vector128.Create(a3[off]), b0, x3);
-        }
-        if (relu)
-        {
-            x0 = Sse.Max(x0, Vector128<float>.Zero); x1 = Sse.Max(x1, Vector128<float>.Zero);
-            x2 = Sse.Max(x2, Vector128<float>.Zero); x3 = Sse.Max(x3, Vector128<float>.Zero);
-        }
-        Sse.Store(c0, x0); Sse.Store(c1, x1); Sse.Store(c2, x2); Sse.Store(c3, x3);
-    }
-
     private static void Block1x16(float* a, int aks, float* b, int ldb, float* c, int k, float* bias, bool accumulate, bool relu)
     {
         Vector256<float> x0 = Init8(c, bias, accumulate), x1 = Init8(c + 8, bias == null ? null : bias + 8, accumulate);
@@ -447,11 +421,47 @@ public static unsafe class Gemm
         Store8(c, x0, relu);
     }
 
-    private static void ScalarCell(float* a, int aks, float* b, int ldb, float* c, int k, float* bias, bool accumulate, bool relu)
+    // Lanes 0..count-1 of an 8-wide mask (all bits set selects a lane for MaskLoad/MaskStore).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Mask8(int count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Init8Masked(float* c, float* bias, bool accumulate, Vector256<float> mask) =>
+        accumulate ? Avx.MaskLoad(c, mask) : bias != null ? Avx.MaskLoad(bias, mask) : Vector256<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8Masked(float* c, Vector256<float> v, bool relu, Vector256<float> mask) =>
+        Avx.MaskStore(c, mask, relu ? Avx.Max(v, Vector256<float>.Zero) : v);
+
+    // Masked loads never touch the lanes beyond the matrix, so reading B's last row or C's last row is safe.
+    private static void Block4x8Masked(float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, int k, float* bias, bool accumulate, bool relu, int count)
     {
-        float s = accumulate ? *c : bias != null ? *bias : 0f;
+        var mask = Mask8(count);
+        float* c0 = c, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        Vector256<float> x0 = Init8Masked(c0, bias, accumulate, mask), x1 = Init8Masked(c1, bias, accumulate, mask);
+        Vector256<float> x2 = Init8Masked(c2, bias, accumulate, mask), x3 = Init8Masked(c3, bias, accumulate, mask);
+        float* a0 = a, a1 = a + ars, a2 = a1 + ars, a3 = a2 + ars;
         nint off = 0;
-        for (int p = 0; p < k; p++, off += aks, b += ldb) s = MathF.FusedMultiplyAdd(a[off], *b, s);
-        *c = relu ? MathF.Max(s, 0f) : s;
+        for (int p = 0; p < k; p++, off += aks, b += ldb)
+        {
+            Vector256<float> b0 = Avx.MaskLoad(b, mask);
+            x0 = Fma.MultiplyAdd(Vector256.Create(a0[off]), b0, x0);
+            x1 = Fma.MultiplyAdd(Vector256.Create(a1[off]), b0, x1);
+            x2 = Fma.MultiplyAdd(Vector256.Create(a2[off]), b0, x2);
+            x3 = Fma.MultiplyAdd(Vector256.Create(a3[off]), b0, x3);
+        }
+        Store8Masked(c0, x0, relu, mask); Store8Masked(c1, x1, relu, mask);
+        Store8Masked(c2, x2, relu, mask); Store8Masked(c3, x3, relu, mask);
+    }
+
+    private static void Block1x8Masked(float* a, int aks, float* b, int ldb, float* c, int k, float* bias, bool accumulate, bool relu, int count)
+    {
+        var mask = Mask8(count);
+        Vector256<float> x0 = Init8Masked(c, bias, accumulate, mask);
+        nint off = 0;
+        for (int p = 0; p < k; p++, off += aks, b += ldb)
+            x0 = Fma.MultiplyAdd(Vector256.Create(a[off]), Avx.MaskLoad(b, mask), x0);
+        Store8Masked(c, x0, relu, mask);
     }
 }

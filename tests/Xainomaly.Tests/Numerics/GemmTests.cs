@@ -116,6 +116,29 @@ public sealed class GemmTests
         });
     }
 
+    [Theory]
+    [InlineData(9, 64, 23)]
+    [InlineData(5, 16, 7)]
+    [InlineData(3, 5, 1)]
+    public void EveryColumnIsOneFusedMultiplyAddChainInInputOrder(int m, int k, int n)
+    {
+        // The vector blocks and the masked tail all accumulate bias + Σ_p x[i,p]·w[p,j] with one FMA per p, in order:
+        // the same bits as the scalar chain, whichever block a column falls in (so batch shapes never change results).
+        if (!KernelPath.UseAvx2) return;
+        float[] x = Random(m * k, 21), w = Random(k * n, 22), bias = Random(n, 23);
+        var y = new float[m * n];
+        Gemm.Linear(x, w, bias, y, m, k, n, relu: false);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float s = bias[j];
+                for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(x[(i * k) + p], w[(p * n) + j], s);
+                Assert.Equal(s, y[(i * n) + j]);
+            }
+        }
+    }
+
     [Fact]
     public void Avx2AndPortablePathsAgree()
     {

@@ -7,6 +7,11 @@ using Xainomaly.Service.Pipeline;
 namespace Xainomaly.Service.Messaging;
 
 /// <summary>Publishes each anomalous record on the anomaly subject (core NATS, like the RMR message it replaces).</summary>
+/// <remarks>
+/// Each payload is serialized straight into the connection's write buffer (<see cref="AnomalyPayloadSerializer"/>);
+/// while the buffer has room a publish completes synchronously, so awaiting them in order costs little and keeps
+/// per-anomaly failure accounting and the order of the hints.
+/// </remarks>
 public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOptions options, ILogger<NatsAnomalyPublisher> logger) : IAnomalyPublisher
 {
     private long _published;
@@ -22,11 +27,12 @@ public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOpti
     public async ValueTask PublishAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
-        foreach (var record in anomalies)
+        for (int i = 0; i < anomalies.Count; i++)
         {
+            var record = anomalies[i];
             try
             {
-                await connection.PublishAsync(options.AnomalySubject, AnomalyPayload.Write(record), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await connection.PublishAsync(options.AnomalySubject, record, serializer: AnomalyPayloadSerializer.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _published);
             }
             catch (Exception e) when (e is NatsException or TimeoutException)

@@ -8,8 +8,9 @@ using Xainomaly.Service.Pipeline;
 namespace Xainomaly.Service.Messaging;
 
 /// <summary>
-/// Writes <see cref="AnomalyPayload"/>'s bytes straight into the NATS connection's outgoing buffer: no payload array
-/// per anomaly, and one JSON writer and KPI-name cache per thread instead of new ones per message.
+/// Writes <see cref="AnomalyPayload"/>'s bytes into the buffer the NATS client hands the serializer (pooled by the
+/// client): no payload array per anomaly, and one JSON writer and KPI-name cache per thread instead of new ones per
+/// message.
 /// </summary>
 internal sealed class AnomalyPayloadSerializer : INatsSerialize<ScoredRecord>
 {

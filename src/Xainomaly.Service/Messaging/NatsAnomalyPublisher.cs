@@ -8,9 +8,10 @@ namespace Xainomaly.Service.Messaging;
 
 /// <summary>Publishes each anomalous record on the anomaly subject (core NATS, like the RMR message it replaces).</summary>
 /// <remarks>
-/// Each payload is serialized straight into the connection's write buffer (<see cref="AnomalyPayloadSerializer"/>);
-/// while the buffer has room a publish completes synchronously, so awaiting them in order costs little and keeps
-/// per-anomaly failure accounting and the order of the hints.
+/// Each payload is serialized into the client's pooled message buffer (<see cref="AnomalyPayloadSerializer"/>), not
+/// into an array per anomaly. While the connection's pipe has room a publish completes synchronously, so awaiting
+/// them in order costs little and keeps per-anomaly failure accounting and the order of the hints. (NATS.Client.Core
+/// has no multi-message publish: each message still takes the client's lock and a pipe flush.)
 /// </remarks>
 public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOptions options, ILogger<NatsAnomalyPublisher> logger) : IAnomalyPublisher
 {

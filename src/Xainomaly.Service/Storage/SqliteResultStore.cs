@@ -230,11 +230,7 @@ public sealed class SqliteResultStore : IResultStore
                 await _checkpointSignal.WaitAsync(_stop.Token).ConfigureAwait(false);
                 try
                 {
-                    if (conn is null)
-                    {
-                        conn = new SqliteConnection(_connectionString);
-                        conn.Open();
-                    }
+                    conn ??= OpenCheckpointConnection();
                     Exec(conn, "PRAGMA wal_checkpoint(PASSIVE);");
                 }
                 catch (SqliteException)
@@ -250,6 +246,21 @@ public sealed class SqliteResultStore : IResultStore
         finally
         {
             conn?.Dispose();
+        }
+    }
+
+    private SqliteConnection OpenCheckpointConnection()
+    {
+        var conn = new SqliteConnection(_connectionString);
+        try
+        {
+            conn.Open();
+            return conn;
+        }
+        catch
+        {
+            conn.Dispose();
+            throw;
         }
     }
 

@@ -1,0 +1,436 @@
+using System.Text;
+using System.Text.Json;
+
+using Xainomaly.Data;
+
+namespace Xainomaly.Service.Pipeline;
+
+/// <summary>
+/// One pass of a <see cref="Utf8JsonReader"/> over a record straight into <see cref="ParsedRecord"/>s: KPI values in
+/// canonical order, identifiers, cells and the time, with no table in between. It follows the library reader's rules
+/// (<see cref="UeReportJsonReader"/>) and <see cref="RecordParser"/>'s checks for everything it accepts, and gives up
+/// (returns false) on anything it is not sure of — every defect, duplicate keys, escaped or non-ASCII text, several
+/// values in one record — so that the reference path decides those and words the rejection.
+/// </summary>
+internal static class FastRecordParser
+{
+    private const int Numeric = 23, Texts = 9, LabelCode = 100, KindCode = 101;
+    private const int Prb = 0, TargetTput = 1, Throughput = 2, X = 3, Y = 4, Rsrp = 5, FirstNeighbour = 8;
+    private const int DuText = 0, TimeText = 1, CellText = 2, UeText = 3, FirstNeighbourText = 4;
+
+    private static readonly Dictionary<string, int> FlatCodes = BuildFlatCodes();
+
+    [ThreadStatic]
+    private static State? t_state;
+
+    /// <summary>
+    /// Parses one record (trimmed, starting with '{'); <paramref name="report"/> says whether it is a UE report object
+    /// (the caller's test, the same as the reference path's). Appends its UE records to <paramref name="into"/> and
+    /// returns true, or returns false with nothing appended.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> trimmed, bool report, int index, List<ParsedRecord> into)
+    {
+        var st = t_state ??= new State();
+        st.Staged.Clear();
+        try
+        {
+            var r = new Utf8JsonReader(trimmed);
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
+            if (!(report ? ReportObject(ref r, st) : FlatRow(ref r, st))) return false;
+            // A second value after the record (the reference path reads it too) is for the reference path.
+            if (r.BytesConsumed != trimmed.Length || r.Read()) return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (st.Staged.Count == 0) return false;
+        foreach (var ue in st.Staged)
+        {
+            into.Add(new ParsedRecord
+            {
+                Index = index,
+                Id = RecordParser.RecordId(ue.UeId, ue.Time),
+                UeId = ue.UeId,
+                DuId = ue.DuId,
+                CellId = ue.CellId,
+                NeighbourCells = ue.Neighbours,
+                Timestamp = ue.Time,
+                TimeText = ue.TimeText,
+                Kpis = new KpiView(ue.Values),
+            });
+        }
+        st.Staged.Clear();
+        return true;
+    }
+
+    // {"ueMeasReport":{…}, other fields ignored}
+    private static bool ReportObject(ref Utf8JsonReader r, State st)
+    {
+        bool found = false;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("ueMeasReport"u8))
+            {
+                if (found) return false;
+                r.Read();
+                if (!Report(ref r, st)) return false;
+                found = true;
+            }
+            else
+            {
+                r.Skip();
+            }
+        }
+        return found;
+    }
+
+    private static bool Report(ref Utf8JsonReader r, State st)
+    {
+        if (r.TokenType != JsonTokenType.StartObject) return false;
+        string? du = null;
+        ReadOnlySpan<byte> time = default;
+        bool hasTime = false, list = false;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("du-id"u8))
+            {
+                r.Read();
+                if (!Id(ref r, st, out du)) return false;
+            }
+            else if (r.ValueTextEquals("measTimeStampRf"u8))
+            {
+                r.Read();
+                if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return false;
+                time = r.ValueSpan;
+                hasTime = true;
+            }
+            else if (r.ValueTextEquals("ueMeasReportList"u8))
+            {
+                r.Read();
+                if (list || r.TokenType != JsonTokenType.StartArray) return false;
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    if (!Ue(ref r, st)) return false;
+                }
+                list = true;
+            }
+            else
+            {
+                r.Skip();
+            }
+        }
+        if (du is null || !hasTime || !list || st.Staged.Count == 0) return false;
+        // Labels are optional, but all or none: a partly labelled report is the reference path's rejection.
+        int labelled = 0;
+        foreach (var ue in st.Staged) if (ue.Labelled) labelled++;
+        if (labelled != 0 && labelled != st.Staged.Count) return false;
+        if (!st.Time(time, out var text, out var ts)) return false;
+        for (int i = 0; i < st.Staged.Count; i++) st.Staged[i] = st.Staged[i] with { DuId = du, TimeText = text, Time = ts };
+        return true;
+    }
+
+    private static bool Ue(ref Utf8JsonReader r, State st)
+    {
+        if (r.TokenType != JsonTokenType.StartObject) return false;
+        var values = new double[Numeric];
+        var neighbours = new string[UeSchema.NeighbourCount];
+        string? ue = null, cell = null;
+        bool labelled = false;
+        int seen = 0;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok;
+            if (r.ValueTextEquals("ue-id"u8))
+            {
+                r.Read();
+                ok = Id(ref r, st, out ue);
+                seen |= 1;
+            }
+            else if (r.ValueTextEquals("nrCellIdentity"u8))
+            {
+                r.Read();
+                ok = Id(ref r, st, out cell);
+                seen |= 2;
+            }
+            else if (r.ValueTextEquals("targetTput"u8))
+            {
+                ok = Number(ref r, out values[TargetTput]);
+                seen |= 4;
+            }
+            else if (r.ValueTextEquals("throughput"u8))
+            {
+                ok = Number(ref r, out values[Throughput]);
+                seen |= 8;
+            }
+            else if (r.ValueTextEquals("prb_usage"u8))
+            {
+                ok = Number(ref r, out values[Prb]);
+                seen |= 16;
+            }
+            else if (r.ValueTextEquals("x"u8))
+            {
+                ok = Number(ref r, out values[X]);
+                seen |= 32;
+            }
+            else if (r.ValueTextEquals("y"u8))
+            {
+                ok = Number(ref r, out values[Y]);
+                seen |= 64;
+            }
+            else if (r.ValueTextEquals("servingCellRfReport"u8))
+            {
+                r.Read();
+                ok = RfReport(ref r, values, Rsrp);
+                seen |= 128;
+            }
+            else if (r.ValueTextEquals("neighbourCellList"u8))
+            {
+                r.Read();
+                ok = Neighbours(ref r, st, values, neighbours);
+                seen |= 256;
+            }
+            else if (r.ValueTextEquals("Anomaly"u8))
+            {
+                r.Read();
+                ok = Label(ref r);
+                labelled = true;
+            }
+            else if (r.ValueTextEquals("anomaly_kind"u8))
+            {
+                r.Read();
+                ok = r.TokenType is JsonTokenType.Null or JsonTokenType.String;
+            }
+            else
+            {
+                r.Skip();
+                ok = true;
+            }
+            if (!ok) return false;
+        }
+        if (seen != 511 || IsBlank(ue!)) return false;
+        st.Staged.Add(new Staged(values, ue!, cell, neighbours, labelled));
+        return true;
+    }
+
+    private static bool RfReport(ref Utf8JsonReader r, double[] values, int slot)
+    {
+        if (r.TokenType != JsonTokenType.StartObject) return false;
+        int seen = 0;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            int k = r.ValueTextEquals("rsrp"u8) ? 0 : r.ValueTextEquals("rsrq"u8) ? 1 : r.ValueTextEquals("rssinr"u8) ? 2 : -1;
+            if (k < 0)
+            {
+                r.Skip();
+                continue;
+            }
+            if (!Number(ref r, out values[slot + k])) return false;
+            seen |= 1 << k;
+        }
+        return seen == 7;
+    }
+
+    private static bool Neighbours(ref Utf8JsonReader r, State st, double[] values, string[] cells)
+    {
+        if (r.TokenType != JsonTokenType.StartArray) return false;
+        int i = 0;
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (i >= UeSchema.NeighbourCount)
+            {
+                // More neighbours than the model uses: ignored, as the library reader does.
+                r.Skip();
+                i++;
+                continue;
+            }
+            if (r.TokenType != JsonTokenType.StartObject) return false;
+            bool id = false, rf = false;
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("nbCellIdentity"u8))
+                {
+                    r.Read();
+                    if (!Id(ref r, st, out var cell)) return false;
+                    cells[i] = cell;
+                    id = true;
+                }
+                else if (r.ValueTextEquals("nbCellRfReport"u8))
+                {
+                    r.Read();
+                    if (!RfReport(ref r, values, FirstNeighbour + (3 * i))) return false;
+                    rf = true;
+                }
+                else
+                {
+                    r.Skip();
+                }
+            }
+            if (!id || !rf) return false;
+            i++;
+        }
+        return i >= UeSchema.NeighbourCount;
+    }
+
+    // A flat row: every key a CSV column name in either naming, each once; every column present.
+    private static bool FlatRow(ref Utf8JsonReader r, State st)
+    {
+        var values = new double[Numeric];
+        var texts = new string?[Texts];
+        ReadOnlySpan<byte> time = default;
+        long seen = 0;
+        bool labelled = false;
+        Span<char> name = stackalloc char[64];
+        var lookup = FlatCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = r.ValueSpan;
+            if (r.ValueIsEscaped || key.Length > name.Length || !Ascii.IsValid(key)) return false;
+            int len = Encoding.ASCII.GetChars(key, name);
+            if (!lookup.TryGetValue(name[..len], out int code)) return false;
+            r.Read();
+            bool ok;
+            if (code == LabelCode)
+            {
+                ok = Label(ref r);
+                labelled = true;
+            }
+            else if (code == KindCode)
+            {
+                ok = r.TokenType is JsonTokenType.Null or JsonTokenType.String;
+            }
+            else if ((seen & (1L << code)) != 0)
+            {
+                return false;
+            }
+            else if (code < Numeric)
+            {
+                ok = r.TokenType == JsonTokenType.Number && r.TryGetDouble(out values[code]) && double.IsFinite(values[code]);
+            }
+            else if (code - Numeric == TimeText)
+            {
+                // Text fields may be numbers, kept as written.
+                ok = (r.TokenType == JsonTokenType.Number || (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped)) && Ascii.IsValid(r.ValueSpan);
+                time = r.ValueSpan;
+            }
+            else
+            {
+                ok = Id(ref r, st, out texts[code - Numeric]);
+            }
+            if (!ok) return false;
+            if (code < Numeric + Texts) seen |= 1L << code;
+        }
+        if (seen != (1L << (Numeric + Texts)) - 1 || IsBlank(texts[UeText]!)) return false;
+        if (!st.Time(time, out var timeText, out var ts)) return false;
+        var neighbours = new string[UeSchema.NeighbourCount];
+        for (int i = 0; i < neighbours.Length; i++) neighbours[i] = texts[FirstNeighbourText + i]!;
+        st.Staged.Add(new Staged(values, texts[UeText]!, texts[CellText], neighbours, labelled)
+        {
+            DuId = texts[DuText],
+            TimeText = timeText,
+            Time = ts,
+        });
+        return true;
+    }
+
+    private static bool Number(ref Utf8JsonReader r, out double value)
+    {
+        r.Read();
+        value = 0;
+        return r.TokenType == JsonTokenType.Number && r.TryGetDouble(out value) && double.IsFinite(value);
+    }
+
+    private static bool Label(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.True or JsonTokenType.False => true,
+        JsonTokenType.Number => r.TryGetDouble(out double v) && (v == 0 || v == 1),
+        _ => false,
+    };
+
+    // Identifiers are text; a number keeps its exact spelling (du-id is one on the wire).
+    private static bool Id(ref Utf8JsonReader r, State st, out string value)
+    {
+        value = "";
+        if (r.TokenType != JsonTokenType.Number && (r.TokenType != JsonTokenType.String || r.ValueIsEscaped)) return false;
+        var bytes = r.ValueSpan;
+        if (!Ascii.IsValid(bytes)) return false;
+        value = st.Intern(bytes);
+        return true;
+    }
+
+    // string.IsNullOrWhiteSpace for ASCII text without escapes (JSON forbids raw control characters in strings).
+    private static bool IsBlank(string s)
+    {
+        foreach (char c in s) if (!char.IsWhiteSpace(c)) return false;
+        return true;
+    }
+
+    private static Dictionary<string, int> BuildFlatCodes()
+    {
+        var d = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Numeric; i++) d[UeSchema.NumericColumns[i]] = i;
+        for (int i = 0; i < Texts; i++) d[UeSchema.TextColumns[i]] = Numeric + i;
+        d[UeSchema.Label] = LabelCode;
+        d[UeSchema.AnomalyKind] = KindCode;
+        foreach (var (alias, canonical) in UeSchema.Aliases) d[alias] = d[canonical];
+        return d;
+    }
+
+    private readonly record struct Staged(double[] Values, string UeId, string? CellId, string[] Neighbours, bool Labelled)
+    {
+        public string? DuId { get; init; }
+        public string TimeText { get; init; } = "";
+        public DateTimeOffset Time { get; init; }
+    }
+
+    // Per thread: callers parse in parallel. Identifiers and cells repeat endlessly, so they are shared strings; the
+    // time repeats over the reports of one measurement round, so the last one is kept.
+    private sealed class State
+    {
+        private const int MaxInterned = 4096;
+        private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly byte[] _lastTime = new byte[64];
+        private int _lastTimeLength = -1;
+        private string _lastTimeText = "";
+        private DateTimeOffset _lastTimeValue;
+
+        public State() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public List<Staged> Staged { get; } = new(16);
+
+        public string Intern(ReadOnlySpan<byte> ascii)
+        {
+            if (ascii.Length > 128) return Encoding.ASCII.GetString(ascii);
+            Span<char> chars = stackalloc char[ascii.Length];
+            Encoding.ASCII.GetChars(ascii, chars);
+            if (_lookup.TryGetValue(chars, out var s)) return s;
+            // Bounded: a stream of ever new identifiers must not grow memory without limit.
+            if (_strings.Count >= MaxInterned) _strings.Clear();
+            s = new string(chars);
+            _strings.Add(s);
+            return s;
+        }
+
+        // The time text (ASCII, unescaped) parsed as RecordParser.TryParseTime does; false when it is not a time.
+        public bool Time(ReadOnlySpan<byte> ascii, out string text, out DateTimeOffset value)
+        {
+            if (_lastTimeLength == ascii.Length && ascii.SequenceEqual(_lastTime.AsSpan(0, _lastTimeLength)))
+            {
+                text = _lastTimeText;
+                value = _lastTimeValue;
+                return true;
+            }
+            text = Encoding.ASCII.GetString(ascii);
+            if (!IsoTime.TryParseCommon(ascii, out value) && !IsoTime.TryParse(text, out value)) return false;
+            if (ascii.Length <= _lastTime.Length)
+            {
+                ascii.CopyTo(_lastTime);
+                _lastTimeLength = ascii.Length;
+                _lastTimeText = text;
+                _lastTimeValue = value;
+            }
+            return true;
+        }
+    }
+}

@@ -33,10 +33,13 @@ public sealed class RecordParserTests
         for (int i = 0; i < lines.Count; i++)
         {
             var fast = new List<ParsedRecord>();
-            Assert.True(FastRecordParser.TryParse(lines[i], report: true, i, fast), $"line {i + 1} fell back");
+            Assert.True(FastRecordParser.TryParse(lines[i], report: true, i, fast, FastRecordParser.Pass.Compact), $"line {i + 1} is not in the exact wire format");
+            var general = new List<ParsedRecord>();
+            Assert.True(FastRecordParser.TryParse(lines[i], report: true, i, general, FastRecordParser.Pass.Reader), $"line {i + 1} fell back");
             var reference = RecordParser.ParseWithReader(lines[i], i, out var reason, out _);
             Assert.True(reference is not null, reason);
             AssertSame(reference!, fast);
+            AssertSame(reference!, general);
             foreach (var r in fast)
             {
                 Assert.Equal(ue[row], r.UeId);
@@ -91,7 +94,17 @@ public sealed class RecordParserTests
             Assert.Equal(expectedKind, kind);
             Assert.Equal(expected is null, actual is null);
             if (expected is not null) AssertSame(expected, actual!);
-            if (!FastRecordParser.TryParse(bytes.AsSpan().Trim(" \t\r\n"u8), variant.Contains("\"ueMeasReport\"", StringComparison.Ordinal), 3, []))
+            // Each pass alone accepts only what the reference path accepts, with the same records.
+            var trimmed = bytes.AsSpan().Trim(" \t\r\n"u8);
+            bool report = variant.Contains("\"ueMeasReport\"", StringComparison.Ordinal);
+            foreach (var pass in new[] { FastRecordParser.Pass.Compact, FastRecordParser.Pass.Reader })
+            {
+                var one = new List<ParsedRecord>();
+                if (trimmed.IsEmpty || trimmed[0] != '{' || !FastRecordParser.TryParse(trimmed, report, 3, one, pass)) continue;
+                Assert.True(expected is not null, $"{pass} accepted what the reference path rejects: {variant}");
+                AssertSame(expected!, one);
+            }
+            if (!FastRecordParser.TryParse(trimmed, report, 3, []))
                 fellBack++;
             checkedCount++;
         }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
@@ -23,22 +24,40 @@ internal static class FastRecordParser
     [ThreadStatic]
     private static State? t_state;
 
+    /// <summary>Which pass may parse: the byte scanner of the exact wire format first, else the general reader pass.</summary>
+    public enum Pass
+    {
+        /// <summary>The scanner, then the reader pass.</summary>
+        Any,
+
+        /// <summary>The scanner only.</summary>
+        Compact,
+
+        /// <summary>The reader pass only.</summary>
+        Reader,
+    }
+
     /// <summary>
     /// Parses one record (trimmed, starting with '{'); <paramref name="report"/> says whether it is a UE report object
     /// (the caller's test, the same as the reference path's). Appends its UE records to <paramref name="into"/> and
     /// returns true, or returns false with nothing appended.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> trimmed, bool report, int index, List<ParsedRecord> into)
+    public static bool TryParse(ReadOnlySpan<byte> trimmed, bool report, int index, List<ParsedRecord> into) =>
+        TryParse(trimmed, report, index, into, Pass.Any);
+
+    /// <summary>As <see cref="TryParse(ReadOnlySpan{byte}, bool, int, List{ParsedRecord})"/> with a choice of pass (tests compare them).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> trimmed, bool report, int index, List<ParsedRecord> into, Pass pass)
     {
         var st = t_state ??= new State();
         st.Staged.Clear();
         try
         {
-            var r = new Utf8JsonReader(trimmed);
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
-            if (!(report ? ReportObject(ref r, st) : FlatRow(ref r, st))) return false;
-            // A second value after the record (the reference path reads it too) is for the reference path.
-            if (r.BytesConsumed != trimmed.Length || r.Read()) return false;
+            bool compact = pass != Pass.Reader && report && new CompactScanner(trimmed, st).Report();
+            if (!compact)
+            {
+                st.Staged.Clear();
+                if (pass == Pass.Compact || !ReaderPass(trimmed, report, st)) return false;
+            }
         }
         catch (JsonException)
         {
@@ -62,6 +81,16 @@ internal static class FastRecordParser
         }
         st.Staged.Clear();
         return true;
+    }
+
+    // The general pass: any key order, unknown fields skipped, as the library reader reads.
+    private static bool ReaderPass(ReadOnlySpan<byte> trimmed, bool report, State st)
+    {
+        var r = new Utf8JsonReader(trimmed);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
+        if (!(report ? ReportObject(ref r, st) : FlatRow(ref r, st))) return false;
+        // A second value after the record (the reference path reads it too) is for the reference path.
+        return r.BytesConsumed == trimmed.Length && !r.Read();
     }
 
     // {"ueMeasReport":{…}, other fields ignored}
@@ -374,6 +403,290 @@ internal static class FastRecordParser
         d[UeSchema.AnomalyKind] = KindCode;
         foreach (var (alias, canonical) in UeSchema.Aliases) d[alias] = d[canonical];
         return d;
+    }
+
+    /// <summary>
+    /// The wire format exactly as the AD xApp writes it, scanned byte by byte: only the report's own fields (in any
+    /// order, each once), plain ASCII strings without escapes, JSON numbers read as <see cref="Utf8JsonReader"/> reads
+    /// them, exactly five neighbours, no labels. Anything else returns false (the general pass decides), so whatever
+    /// this accepts is valid JSON that the library reader reads to the same values.
+    /// </summary>
+    private ref struct CompactScanner(ReadOnlySpan<byte> s, State st)
+    {
+        private readonly ReadOnlySpan<byte> _s = s;
+        private int _p;
+
+        public bool Report()
+        {
+            // {"ueMeasReport":{...}}
+            if (!Open((byte)'{') || !Key(out var key) || !key.SequenceEqual("ueMeasReport"u8) || !Inner() || !Close((byte)'}')) return false;
+            Ws();
+            return _p == _s.Length;
+        }
+
+        private bool Inner()
+        {
+            if (!Open((byte)'{')) return false;
+            string? du = null;
+            ReadOnlySpan<byte> time = default;
+            int seen = 0, next;
+            do
+            {
+                if (!Key(out var key)) return false;
+                int bit;
+                if (key.SequenceEqual("du-id"u8))
+                {
+                    bit = 1;
+                    if (!Id(out du)) return false;
+                }
+                else if (key.SequenceEqual("measTimeStampRf"u8))
+                {
+                    bit = 2;
+                    if (!Str(out time)) return false;
+                }
+                else if (key.SequenceEqual("ueMeasReportList"u8))
+                {
+                    bit = 4;
+                    if (!Open((byte)'[')) return false;
+                    do
+                    {
+                        if (!Ue()) return false;
+                    }
+                    while ((next = Next((byte)']')) > 0);
+                    if (next < 0) return false;
+                }
+                else
+                {
+                    return false;
+                }
+                if ((seen & bit) != 0) return false;
+                seen |= bit;
+            }
+            while ((next = Next((byte)'}')) > 0);
+            if (next < 0 || seen != 7 || st.Staged.Count == 0) return false;
+            if (!st.Time(time, out var text, out var ts)) return false;
+            for (int i = 0; i < st.Staged.Count; i++) st.Staged[i] = st.Staged[i] with { DuId = du, TimeText = text, Time = ts };
+            return true;
+        }
+
+        private bool Ue()
+        {
+            if (!Open((byte)'{')) return false;
+            var values = new double[Numeric];
+            var neighbours = new string[UeSchema.NeighbourCount];
+            string? ue = null, cell = null;
+            int seen = 0, next;
+            do
+            {
+                if (!Key(out var key)) return false;
+                int bit;
+                bool ok;
+                switch (key.Length)
+                {
+                    case 5 when key.SequenceEqual("ue-id"u8):
+                        (bit, ok) = (1, Id(out ue));
+                        break;
+                    case 14 when key.SequenceEqual("nrCellIdentity"u8):
+                        (bit, ok) = (2, Id(out cell));
+                        break;
+                    case 10 when key.SequenceEqual("targetTput"u8):
+                        (bit, ok) = (4, Num(out values[TargetTput]));
+                        break;
+                    case 10 when key.SequenceEqual("throughput"u8):
+                        (bit, ok) = (8, Num(out values[Throughput]));
+                        break;
+                    case 9 when key.SequenceEqual("prb_usage"u8):
+                        (bit, ok) = (16, Num(out values[Prb]));
+                        break;
+                    case 1 when key[0] == 'x':
+                        (bit, ok) = (32, Num(out values[X]));
+                        break;
+                    case 1 when key[0] == 'y':
+                        (bit, ok) = (64, Num(out values[Y]));
+                        break;
+                    case 19 when key.SequenceEqual("servingCellRfReport"u8):
+                        (bit, ok) = (128, Rf(values, Rsrp));
+                        break;
+                    case 17 when key.SequenceEqual("neighbourCellList"u8):
+                        (bit, ok) = (256, Neighbours(values, neighbours));
+                        break;
+                    default:
+                        return false;
+                }
+                if (!ok || (seen & bit) != 0) return false;
+                seen |= bit;
+            }
+            while ((next = Next((byte)'}')) > 0);
+            if (next < 0 || seen != 511 || IsBlank(ue!)) return false;
+            st.Staged.Add(new Staged(values, ue!, cell, neighbours, false));
+            return true;
+        }
+
+        private bool Neighbours(double[] values, string[] cells)
+        {
+            if (!Open((byte)'[')) return false;
+            int i = 0, outer;
+            do
+            {
+                if (i == UeSchema.NeighbourCount || !Open((byte)'{')) return false;
+                int seen = 0, next;
+                do
+                {
+                    if (!Key(out var key)) return false;
+                    int bit;
+                    if (key.SequenceEqual("nbCellIdentity"u8))
+                    {
+                        bit = 1;
+                        if (!Id(out cells[i])) return false;
+                    }
+                    else if (key.SequenceEqual("nbCellRfReport"u8))
+                    {
+                        bit = 2;
+                        if (!Rf(values, FirstNeighbour + (3 * i))) return false;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                    if ((seen & bit) != 0) return false;
+                    seen |= bit;
+                }
+                while ((next = Next((byte)'}')) > 0);
+                if (next < 0 || seen != 3) return false;
+                i++;
+            }
+            while ((outer = Next((byte)']')) > 0);
+            return outer == 0 && i == UeSchema.NeighbourCount;
+        }
+
+        private bool Rf(double[] values, int slot)
+        {
+            if (!Open((byte)'{')) return false;
+            int seen = 0, next;
+            do
+            {
+                if (!Key(out var key)) return false;
+                int k = key.SequenceEqual("rsrp"u8) ? 0 : key.SequenceEqual("rsrq"u8) ? 1 : key.SequenceEqual("rssinr"u8) ? 2 : -1;
+                if (k < 0 || (seen & (1 << k)) != 0 || !Num(out values[slot + k])) return false;
+                seen |= 1 << k;
+            }
+            while ((next = Next((byte)'}')) > 0);
+            return next == 0 && seen == 7;
+        }
+
+        // After a member or element: 1 after ',' (more follow), 0 after the closing byte, -1 for anything else.
+        private int Next(byte close)
+        {
+            Ws();
+            if (_p >= _s.Length) return -1;
+            byte b = _s[_p++];
+            return b == ',' ? 1 : b == close ? 0 : -1;
+        }
+
+        // An opening byte, then a non-empty container (an empty one is left to the general pass).
+        private bool Open(byte open)
+        {
+            Ws();
+            if (_p >= _s.Length || _s[_p] != open) return false;
+            _p++;
+            Ws();
+            return _p < _s.Length && _s[_p] != (open == '{' ? '}' : ']');
+        }
+
+        private bool Close(byte close)
+        {
+            Ws();
+            if (_p >= _s.Length || _s[_p] != close) return false;
+            _p++;
+            return true;
+        }
+
+        private bool Key(out ReadOnlySpan<byte> key)
+        {
+            if (!Str(out key)) return false;
+            Ws();
+            if (_p >= _s.Length || _s[_p] != ':') return false;
+            _p++;
+            return true;
+        }
+
+        // A string of printable ASCII without escapes.
+        private bool Str(out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            Ws();
+            if (_p >= _s.Length || _s[_p] != '"') return false;
+            int start = ++_p;
+            while (_p < _s.Length)
+            {
+                byte b = _s[_p];
+                if (b == '"')
+                {
+                    value = _s[start.._p];
+                    _p++;
+                    return true;
+                }
+                if (b is < 0x20 or > 0x7E or (byte)'\\') return false;
+                _p++;
+            }
+            return false;
+        }
+
+        private bool Id(out string value)
+        {
+            value = "";
+            Ws();
+            if (_p < _s.Length && _s[_p] != '"')
+            {
+                int start = _p;
+                if (!Num(out _)) return false;
+                value = st.Intern(_s[start.._p]);
+                return true;
+            }
+            if (!Str(out var text)) return false;
+            value = st.Intern(text);
+            return true;
+        }
+
+        // A JSON number (its grammar checked here), converted as Utf8JsonReader.TryGetDouble converts it; finite only.
+        private bool Num(out double value)
+        {
+            value = 0;
+            Ws();
+            int start = _p;
+            if (_p < _s.Length && _s[_p] == '-') _p++;
+            if (_p >= _s.Length) return false;
+            if (_s[_p] == '0') _p++;
+            else if (!Digits()) return false;
+            if (_p < _s.Length && _s[_p] == '.')
+            {
+                _p++;
+                if (!Digits()) return false;
+            }
+            // The reader asks for the scientific format exactly when the number has an exponent.
+            char format = default;
+            if (_p < _s.Length && (_s[_p] | 0x20) == 'e')
+            {
+                format = 'e';
+                _p++;
+                if (_p < _s.Length && _s[_p] is (byte)'+' or (byte)'-') _p++;
+                if (!Digits()) return false;
+            }
+            var text = _s[start.._p];
+            return Utf8Parser.TryParse(text, out value, out int used, format) && used == text.Length && double.IsFinite(value);
+        }
+
+        private bool Digits()
+        {
+            int start = _p;
+            while (_p < _s.Length && (uint)(_s[_p] - '0') <= 9) _p++;
+            return _p > start;
+        }
+
+        private void Ws()
+        {
+            while (_p < _s.Length && _s[_p] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') _p++;
+        }
     }
 
     private readonly record struct Staged(double[] Values, string UeId, string? CellId, string[] Neighbours, bool Labelled)

@@ -7,11 +7,12 @@ using Xainomaly.Data;
 namespace Xainomaly.Service.Pipeline;
 
 /// <summary>
-/// One pass of a <see cref="Utf8JsonReader"/> over a record straight into <see cref="ParsedRecord"/>s: KPI values in
-/// canonical order, identifiers, cells and the time, with no table in between. It follows the library reader's rules
-/// (<see cref="UeReportJsonReader"/>) and <see cref="RecordParser"/>'s checks for everything it accepts, and gives up
-/// (returns false) on anything it is not sure of — every defect, duplicate keys, escaped or non-ASCII text, several
-/// values in one record — so that the reference path decides those and words the rejection.
+/// One pass over a record straight into <see cref="ParsedRecord"/>s: KPI values in canonical order, identifiers, cells
+/// and the time, with no table in between. Reports in the exact wire format are scanned byte by byte; other shapes
+/// (any key order, unknown fields, flat rows) take one <see cref="Utf8JsonReader"/> pass. Both follow the library
+/// reader's rules (<see cref="UeReportJsonReader"/>) and <see cref="RecordParser"/>'s checks for everything they
+/// accept, and give up (return false) on anything they are not sure of — every defect, duplicate keys, escaped or
+/// non-ASCII text, several values in one record — so that the reference path decides those and words the rejection.
 /// </summary>
 internal static class FastRecordParser
 {

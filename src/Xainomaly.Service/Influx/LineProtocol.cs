@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,8 @@ namespace Xainomaly.Service.Influx;
 /// </summary>
 public static class LineProtocol
 {
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= \n\r\t");
+
     /// <summary>The measurement the detector's results go to (as in the O-RAN SC AD xApp).</summary>
     public const string Measurement = "AD";
 
@@ -66,6 +69,12 @@ public static class LineProtocol
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(key);
+        // Most keys (KPI names, UE ids) need no escaping: append them whole.
+        if (!key.AsSpan().ContainsAny(KeySpecials))
+        {
+            sb.Append(key);
+            return;
+        }
         foreach (char c in key)
         {
             char d = c is '\n' or '\r' or '\t' ? ' ' : c;
@@ -103,7 +112,8 @@ public static class LineProtocol
         if (value is not { } v || !double.IsFinite(v)) return;
         Separator(sb, ref first);
         AppendKey(sb, key);
-        sb.Append('=').Append(v.ToString("R", CultureInfo.InvariantCulture));
+        // Shortest round-trip form ("R"), formatted into the builder without a string per number.
+        sb.Append('=').Append(CultureInfo.InvariantCulture, $"{v:R}");
     }
 
     private static void AppendField(StringBuilder sb, ref bool first, string key, bool value)

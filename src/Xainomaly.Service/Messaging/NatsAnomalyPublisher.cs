@@ -7,6 +7,12 @@ using Xainomaly.Service.Pipeline;
 namespace Xainomaly.Service.Messaging;
 
 /// <summary>Publishes each anomalous record on the anomaly subject (core NATS, like the RMR message it replaces).</summary>
+/// <remarks>
+/// Each payload is serialized into the client's pooled message buffer (<see cref="AnomalyPayloadSerializer"/>), not
+/// into an array per anomaly. While the connection's pipe has room a publish completes synchronously, so awaiting
+/// them in order costs little and keeps per-anomaly failure accounting and the order of the hints. (NATS.Client.Core
+/// has no multi-message publish: each message still takes the client's lock and a pipe flush.)
+/// </remarks>
 public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOptions options, ILogger<NatsAnomalyPublisher> logger) : IAnomalyPublisher
 {
     private long _published;
@@ -22,11 +28,12 @@ public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOpti
     public async ValueTask PublishAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
-        foreach (var record in anomalies)
+        for (int i = 0; i < anomalies.Count; i++)
         {
+            var record = anomalies[i];
             try
             {
-                await connection.PublishAsync(options.AnomalySubject, AnomalyPayload.Write(record), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await connection.PublishAsync(options.AnomalySubject, record, serializer: AnomalyPayloadSerializer.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _published);
             }
             catch (Exception e) when (e is NatsException or TimeoutException)

@@ -1,8 +1,6 @@
-using Xainomaly.Data;
-
 namespace Xainomaly.Service.Pipeline;
 
-/// <summary>One UE record that passed the checks: its context, KPIs and where its values sit in a parsed table.</summary>
+/// <summary>One UE record that passed the checks: its context and its KPIs in canonical order.</summary>
 internal sealed class ParsedRecord
 {
     public required int Index { get; init; }
@@ -12,7 +10,10 @@ internal sealed class ParsedRecord
     public required string? CellId { get; init; }
     public IReadOnlyList<string> NeighbourCells { get; init; } = [];
     public required DateTimeOffset Timestamp { get; init; }
-    public required Dictionary<string, double> Kpis { get; init; }
-    public required KpiTable Table { get; init; }
-    public required int Row { get; init; }
+
+    /// <summary>The measurement time as written (a model that takes the time as an input reads it as the tables do).</summary>
+    public required string TimeText { get; init; }
+
+    /// <summary>Numeric KPIs by canonical name; <see cref="KpiView.Values"/> are the model's numeric inputs before scaling.</summary>
+    public required KpiView Kpis { get; init; }
 }

@@ -59,6 +59,23 @@ public static class RecordJson
         w.WriteEndObject();
     }
 
+    // The store's and the payload's KPI object: the same bytes as WriteKpis, with the names encoded once per position.
+    internal static void WriteKpis(Utf8JsonWriter w, IReadOnlyDictionary<string, double> kpis, JsonNameCache names)
+    {
+        w.WriteStartObject();
+        int i = 0;
+        if (kpis is Dictionary<string, double> d)
+        {
+            // The concrete enumerator avoids a boxed one per record.
+            foreach (var (k, v) in d) w.WriteNumber(names.Get(i++, k), v);
+        }
+        else
+        {
+            foreach (var (k, v) in kpis) w.WriteNumber(names.Get(i++, k), v);
+        }
+        w.WriteEndObject();
+    }
+
     /// <summary>Writes the explanation object the store keeps (see <see cref="ExplanationToJson"/>).</summary>
     public static void WriteExplanation(Utf8JsonWriter w, ScoredRecord r)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,8 +27,30 @@ internal static class RecordParser
 
     private static readonly HashSet<string> FlatNames = BuildFlatNames();
 
-    /// <summary>Parses one record; returns the UE records it holds or sets <paramref name="reason"/> and <paramref name="kind"/>.</summary>
+    /// <summary>
+    /// Parses one record; returns the UE records it holds or sets <paramref name="reason"/> and <paramref name="kind"/>.
+    /// Well-formed records of the usual shapes take one pass straight to values (<see cref="FastRecordParser"/>);
+    /// anything else, including every defect, goes through the library reader (<see cref="ParseWithReader"/>), which
+    /// defines the rules and words the rejections.
+    /// </summary>
     public static List<ParsedRecord>? Parse(ReadOnlySpan<byte> json, int index, out string? reason, out string? kind)
+    {
+        var trimmed = json.Trim(" \t\r\n"u8);
+        if (!trimmed.IsEmpty && trimmed[0] == (byte)'{')
+        {
+            var records = new List<ParsedRecord>(4);
+            if (FastRecordParser.TryParse(trimmed, IsReport(trimmed), index, records))
+            {
+                reason = null;
+                kind = null;
+                return records;
+            }
+        }
+        return ParseWithReader(json, index, out reason, out kind);
+    }
+
+    /// <summary>Parses one record through the library reader into a table, then checks its rows: the reference path.</summary>
+    public static List<ParsedRecord>? ParseWithReader(ReadOnlySpan<byte> json, int index, out string? reason, out string? kind)
     {
         reason = null;
         kind = null;
@@ -42,7 +66,7 @@ internal static class RecordParser
             (reason, kind) = ("expected a JSON object (a UE report or a flat UE row)", value ? "wrong_type" : "malformed_json");
             return null;
         }
-        bool report = trimmed.IndexOf("\"ueMeasReport\""u8) >= 0;
+        bool report = IsReport(trimmed);
         KpiTable table;
         try
         {
@@ -58,93 +82,13 @@ internal static class RecordParser
             (reason, kind) = ($"{unknown}: unknown field (a flat row takes the CSV column names, e.g. rsrp or RF.serving.RSRP)", "unknown_field");
             return null;
         }
-        return Build(table, 0, table.RowCount, index, out reason, out kind);
+        return Build(table, index, out reason, out kind);
     }
 
-    /// <summary>
-    /// Parses a whole batch in one pass when every record is well-formed (the common case): one table for all, no
-    /// per-record parser set-up. Returns null when anything is off; the caller then parses record by record to find
-    /// which ones to reject and why.
-    /// </summary>
-    public static List<ParsedRecord>?[]? TryParseBatch(IReadOnlyList<IncomingReport> reports)
-    {
-        if (reports.Count < 2) return null;
-        int total = 0;
-        bool? report = null;
-        var counts = new int[reports.Count];
-        for (int i = 0; i < reports.Count; i++)
-        {
-            var t = reports[i].Json.Span.Trim(" \t\r\n"u8);
-            if (t.IsEmpty || t[0] != (byte)'{') return null;
-            bool isReport = t.IndexOf("\"ueMeasReport\""u8) >= 0;
-            if (report is { } r && r != isReport) return null;
-            report = isReport;
-            total += t.Length + 1;
-        }
-        var buffer = new byte[total];
-        int at = 0;
-        for (int i = 0; i < reports.Count; i++)
-        {
-            var t = reports[i].Json.Span.Trim(" \t\r\n"u8);
-            try
-            {
-                counts[i] = report!.Value ? CountUeRecords(t) : FindUnknownKey(t) is null ? 1 : -1;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-            if (counts[i] < 0) return null;
-            t.CopyTo(buffer.AsSpan(at));
-            at += t.Length;
-            buffer[at++] = (byte)'\n';
-        }
-        KpiTable table;
-        try
-        {
-            table = report!.Value ? UeReportJsonReader.ParseReports(buffer, "batch") : UeReportJsonReader.ParseFlatRows(buffer, "batch");
-        }
-        catch (DataFormatException)
-        {
-            return null;
-        }
-        int rows = 0;
-        foreach (int c in counts) rows += c;
-        if (rows != table.RowCount) return null;
-        var result = new List<ParsedRecord>?[reports.Count];
-        int first = 0;
-        for (int i = 0; i < reports.Count; i++)
-        {
-            result[i] = Build(table, first, counts[i], i, out _, out _);
-            if (result[i] is null) return null;
-            first += counts[i];
-        }
-        return result;
-    }
+    // The record is a UE report object when it names the field anywhere; otherwise it is a flat row.
+    private static bool IsReport(ReadOnlySpan<byte> trimmed) => trimmed.IndexOf("\"ueMeasReport\""u8) >= 0;
 
-    // UE records in one report object: the length of ueMeasReport.ueMeasReportList, without parsing the values.
-    private static int CountUeRecords(ReadOnlySpan<byte> json)
-    {
-        var r = new Utf8JsonReader(json);
-        int n = -1;
-        while (r.Read())
-        {
-            if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 2 && r.ValueTextEquals("ueMeasReportList"u8))
-            {
-                r.Read();
-                if (r.TokenType != JsonTokenType.StartArray) return -1;
-                n = 0;
-                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-                {
-                    n++;
-                    r.Skip();
-                }
-            }
-        }
-        return n;
-    }
-
-    private static List<ParsedRecord>? Build(KpiTable table, int first, int count, int index, out string? reason, out string? kind)
+    private static List<ParsedRecord>? Build(KpiTable table, int index, out string? reason, out string? kind)
     {
         reason = null;
         kind = null;
@@ -158,10 +102,10 @@ internal static class RecordParser
         {
             if (table.TryGetColumn("nbCellIdentity_" + k.ToString(CultureInfo.InvariantCulture), out var nb) && nb.Texts is { } texts) neighbourCells.Add(texts);
         }
-        var numeric = new List<KpiColumn>(24);
-        foreach (var c in table.Columns) if (c.IsNumeric && c.Role != ColumnRole.Label) numeric.Add(c);
-        var records = new List<ParsedRecord>(count);
-        for (int r = first; r < first + count; r++)
+        var numeric = new double[KpiView.Names.Length][];
+        for (int c = 0; c < numeric.Length; c++) numeric[c] = table[KpiView.Names[c]].Numbers!;
+        var records = new List<ParsedRecord>(table.RowCount);
+        for (int r = 0; r < table.RowCount; r++)
         {
             if (string.IsNullOrWhiteSpace(ue[r]))
             {
@@ -173,8 +117,8 @@ internal static class RecordParser
                 (reason, kind) = ($"{UeSchema.Timestamp}: '{time[r]}' is not a time (expected ISO 8601, e.g. 2021-06-25T11:42:33.685)", "bad_timestamp");
                 return null;
             }
-            var kpis = new Dictionary<string, double>(numeric.Count, StringComparer.Ordinal);
-            foreach (var c in numeric) kpis[c.Name] = c.Numbers![r];
+            var values = new double[numeric.Length];
+            for (int c = 0; c < values.Length; c++) values[c] = numeric[c][r];
             records.Add(new ParsedRecord
             {
                 Index = index,
@@ -184,9 +128,8 @@ internal static class RecordParser
                 CellId = cell[r],
                 NeighbourCells = Neighbours(neighbourCells, r),
                 Timestamp = ts,
-                Kpis = kpis,
-                Table = table,
-                Row = r,
+                TimeText = time[r],
+                Kpis = new KpiView(values),
             });
         }
         return records;
@@ -201,17 +144,31 @@ internal static class RecordParser
     }
 
     /// <summary>The stable record id of (ue-id, timestamp): the key of idempotent writes.</summary>
+    /// <remarks>The first 12 bytes of SHA-256 over the UTF-8 of <c>ue-id + "|" + UtcTicks</c>, in lower-case hex; built
+    /// on the stack, so the id string is the only allocation.</remarks>
     public static string RecordId(string ueId, DateTimeOffset timestamp)
     {
-        Span<byte> hash = stackalloc byte[32];
-        var text = ueId + "|" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash[..12]);
+        int max = Encoding.UTF8.GetMaxByteCount(ueId.Length) + 21;
+        byte[]? rented = max > 256 ? ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> text = rented ?? stackalloc byte[256];
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(ueId, text);
+            text[n++] = (byte)'|';
+            Utf8Formatter.TryFormat(timestamp.UtcTicks, text[n..], out int written);
+            n += written;
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(text[..n], hash);
+            return Convert.ToHexStringLower(hash[..12]);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Parses a measurement time: ISO 8601, UTC unless an offset is given.</summary>
-    public static bool TryParseTime(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    public static bool TryParseTime(string text, out DateTimeOffset time) => IsoTime.TryParse(text, out time);
 
     private static (string Reason, string Kind) Describe(DataFormatException e)
     {

@@ -36,9 +36,12 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     private readonly ServiceOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly string[] _inputColumns;
     private readonly string[] _featureNames;
     private readonly string?[] _featureColumns;
+    private readonly RowTransform _rows;
+    private double[] _numbers = [];
+    private string[] _texts = [];
+    private float[] _inputs = [];
     private Task? _loop;
 
     /// <summary>Builds the pipeline around a loaded model; an explainer is optional.</summary>
@@ -57,12 +60,10 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         ArgumentNullException.ThrowIfNull(model);
         if (model.WindowLength > 1)
             throw new InvalidDataException($"The service scores records one by one; the '{model.Info.Kind}' model scores windows of {model.WindowLength} consecutive records of a UE and cannot be served (train a per-record detector such as ss-deepcae).");
-        var cols = new List<string>();
         foreach (var c in model.Preprocessor.InputColumns)
         {
             if (!UeSchema.IsCanonical(c) || UeSchema.DefaultRole(c) is ColumnRole.Label or ColumnRole.Ignored)
                 throw new InvalidDataException($"The model takes the column '{c}', which UE reports do not carry; the service serves models trained on the UE schema (valid.csv, ue.csv, ue.json.gz or the UE simulator).");
-            cols.Add(c);
         }
         if (explainer is not null && explainer.InputWidth != model.Detector.InputWidth)
             throw new InvalidDataException($"The explainer explains {explainer.InputWidth} features but the model takes {model.Detector.InputWidth}: it was fitted for another model.");
@@ -76,9 +77,9 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         _options = options;
         _explainer = explainer;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _inputColumns = [.. cols];
         _featureNames = [.. model.InputFeatureNames];
         _featureColumns = new string?[_featureNames.Length];
+        _rows = model.Preprocessor.ForRows(KpiView.Names, UeSchema.TextColumns, "stream");
         var features = model.Preprocessor.Features;
         for (int i = 0; i < features.Count; i++) _featureColumns[i] = features[i].IsOneHot ? null : features[i].Column;
     }
@@ -103,15 +104,8 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         var received = DateTimeOffset.UtcNow;
         var perReport = new object?[reports.Count];
         var accepted = new List<ParsedRecord>(reports.Count);
-        var batch = RecordParser.TryParseBatch(reports);
         for (int i = 0; i < reports.Count; i++)
         {
-            if (batch is not null)
-            {
-                perReport[i] = batch[i];
-                accepted.AddRange(batch[i]!);
-                continue;
-            }
             var records = RecordParser.Parse(reports[i].Json.Span, i, out var reason, out var kind);
             if (records is null)
             {
@@ -234,12 +228,11 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         }
 
         long t = Stopwatch.GetTimestamp();
-        var table = Merge(records);
-        var x = _model.Inputs(table, out _);
+        var x = Inputs(records);
         var scores = new float[n];
-        _model.Detector.Score(x, n, scores);
-        double tau = _model.Detector.Threshold;
         int d = _model.Detector.InputWidth;
+        _model.Detector.Score(x.AsSpan(0, n * d), n, scores);
+        double tau = _model.Detector.Threshold;
 
         t = Lap(1, t);
         var explanations = new RecordExplanation?[n];
@@ -360,7 +353,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         return now;
     }
 
-    private List<FeatureContribution> TopFeatures(double[] phi, Dictionary<string, double> kpis)
+    private List<FeatureContribution> TopFeatures(double[] phi, IReadOnlyDictionary<string, double> kpis)
     {
         int k = Math.Min(_options.TopFeatures, phi.Length);
         var top = new List<FeatureContribution>(k);
@@ -377,29 +370,32 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         return top;
     }
 
-    // One table of the model's input columns over the batch, so the preprocessor and detector run once.
-    private KpiTable Merge(ParsedRecord[] records)
+    // The detector's input rows of a batch straight from the records' KPI values (and, for a model that takes them,
+    // identifiers or the time): no table in between. Buffers are reused: one batch is scored at a time, and what
+    // outlives the batch (explanations) is copied out of them.
+    private float[] Inputs(ParsedRecord[] records)
     {
-        int n = records.Length;
-        var cols = new KpiColumn[_inputColumns.Length];
-        for (int c = 0; c < cols.Length; c++)
+        int n = records.Length, nw = KpiView.Names.Length, tw = UeSchema.TextColumns.Count;
+        if (_numbers.Length < n * nw) _numbers = new double[Math.Max(n * nw, _numbers.Length * 2)];
+        for (int i = 0; i < n; i++) records[i].Kpis.Values.CopyTo(_numbers.AsSpan(i * nw, nw));
+        if (_rows.ReadsText)
         {
-            var name = _inputColumns[c];
-            var first = records[0].Table[name];
-            if (first.IsNumeric)
+            if (_texts.Length < n * tw) _texts = new string[Math.Max(n * tw, _texts.Length * 2)];
+            for (int i = 0; i < n; i++)
             {
-                var v = new double[n];
-                for (int i = 0; i < n; i++) v[i] = records[i].Table[name].Numbers![records[i].Row];
-                cols[c] = new KpiColumn(name, first.Role, v);
-            }
-            else
-            {
-                var v = new string[n];
-                for (int i = 0; i < n; i++) v[i] = records[i].Table[name].Texts![records[i].Row];
-                cols[c] = new KpiColumn(name, first.Role, v);
+                var r = records[i];
+                var row = _texts.AsSpan(i * tw, tw);
+                row[0] = r.DuId ?? "";
+                row[1] = r.TimeText;
+                row[2] = r.CellId ?? "";
+                row[3] = r.UeId;
+                for (int k = 0; k < UeSchema.NeighbourCount; k++) row[4 + k] = k < r.NeighbourCells.Count ? r.NeighbourCells[k] : "";
             }
         }
-        return new KpiTable(cols, "stream");
+        int d = _rows.Width;
+        if (_inputs.Length < n * d) _inputs = new float[Math.Max(n * d, _inputs.Length * 2)];
+        _rows.Transform(_numbers.AsSpan(0, n * nw), _texts, n, _inputs.AsSpan(0, n * d), "stream");
+        return _inputs;
     }
 
     private sealed class Work(List<ParsedRecord> records, DateTimeOffset received, long started)

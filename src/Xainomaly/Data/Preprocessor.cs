@@ -189,6 +189,46 @@ public sealed class Preprocessor
         return new TransformReport(n, unseen, outOfRange);
     }
 
+    /// <summary>
+    /// The transform for rows held as value arrays: each row is <paramref name="numericColumns"/>.Count numbers and
+    /// <paramref name="textColumns"/>.Count texts in the given column order (e.g. <see cref="UeSchema.NumericColumns"/>
+    /// and <see cref="UeSchema.TextColumns"/>). Every input column must be in the layout.
+    /// </summary>
+    /// <exception cref="DataFormatException">An input column is missing from the layout, or a numeric input is laid out as text.</exception>
+    public RowTransform ForRows(IReadOnlyList<string> numericColumns, IReadOnlyList<string>? textColumns = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(numericColumns);
+        textColumns ??= [];
+        source ??= "the row layout";
+        var steps = new RowTransform.Step[_inputs.Length];
+        var columns = new string[_inputs.Length];
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            var input = _inputs[i];
+            int at = IndexOf(numericColumns, input.Column);
+            bool text = false;
+            if (at < 0)
+            {
+                at = IndexOf(textColumns, input.Column);
+                if (at < 0) throw new DataFormatException(source, "missing input column (the model was trained with it)", null, input.Column);
+                if (input.Kind == InputKind.Numeric) throw new DataFormatException(source, "expected a numeric column, found text", null, input.Column);
+                text = true;
+            }
+            double range = input.Max - input.Min;
+            steps[i] = input.Kind == InputKind.OneHot
+                ? new RowTransform.Step(at, text, input.Offset, 0, 1, 0, input.Index, input.Categories!.Length)
+                : new RowTransform.Step(at, text, input.Offset, input.Min, input.Max, range > 0 ? 1.0 / range : 0, null, 0);
+            columns[i] = input.Column;
+        }
+        return new RowTransform(steps, columns, numericColumns.Count, textColumns.Count, InputWidth, Options.ClipToRange);
+
+        static int IndexOf(IReadOnlyList<string> list, string name)
+        {
+            for (int i = 0; i < list.Count; i++) if (list[i] == name) return i;
+            return -1;
+        }
+    }
+
     /// <summary>Writes the fitted transform (versioned; embedded in model files).</summary>
     public void Write(BinaryWriter writer)
     {

@@ -30,6 +30,23 @@ public static class UeSchema
     /// <summary>The canonical columns in the order of <c>valid.csv</c> (label last).</summary>
     public static IReadOnlyList<string> Columns { get; } = BuildColumns();
 
+    /// <summary>
+    /// The numeric KPI columns of a UE record in canonical order (serving cell, then neighbour by neighbour): the
+    /// layout of a record's values when it is held as an array (e.g. by the streaming service).
+    /// </summary>
+    public static IReadOnlyList<string> NumericColumns { get; } = BuildNumericColumns();
+
+    /// <summary>The text columns of a UE record in canonical order: du-id, measTimeStampRf, nrCellIdentity, ue-id, then the neighbour cells.</summary>
+    public static IReadOnlyList<string> TextColumns { get; } = [DuId, Timestamp, ServingCell, UeId, .. NeighbourCellColumns()];
+
+    /// <summary>The position of <paramref name="canonicalName"/> in <see cref="NumericColumns"/>, or -1.</summary>
+    public static int NumericIndex(string canonicalName)
+    {
+        var cols = NumericColumns;
+        for (int i = 0; i < cols.Count; i++) if (cols[i] == canonicalName) return i;
+        return -1;
+    }
+
     /// <summary>Upstream (current <c>ue.csv</c>) names mapped to canonical ones.</summary>
     public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -74,6 +91,25 @@ public static class UeSchema
 
     /// <summary>The canonical name of <paramref name="name"/> (itself when it has no alias).</summary>
     public static string Canonicalize(string name) => Aliases.TryGetValue(name, out var c) ? c : name;
+
+    private static string[] BuildNumericColumns()
+    {
+        var cols = new List<string> { "prb_usage", "targetTput", "throughput", "x", "y", "rsrp", "rsrq", "rssinr" };
+        for (int i = 0; i < NeighbourCount; i++)
+        {
+            cols.Add($"rsrp_nb{i}");
+            cols.Add($"rsrq_nb{i}");
+            cols.Add($"rssinr_nb{i}");
+        }
+        return [.. cols];
+    }
+
+    private static string[] NeighbourCellColumns()
+    {
+        var cols = new string[NeighbourCount];
+        for (int i = 0; i < NeighbourCount; i++) cols[i] = $"nbCellIdentity_{i}";
+        return cols;
+    }
 
     private static string[] BuildColumns()
     {

@@ -75,6 +75,9 @@ public sealed record ServiceOptions
     /// <summary>Most records scored together: concurrent requests are coalesced into batches up to this size.</summary>
     public int MaxBatchRecords { get; init; } = 4096;
 
+    /// <summary>Run synthetic reports through the hot path before taking records (compiles it ahead of the first batch).</summary>
+    public bool WarmUp { get; init; } = true;
+
     /// <summary>Anomalies the dashboard feed keeps in memory.</summary>
     public int FeedCapacity { get; init; } = 1000;
 }

@@ -82,15 +82,19 @@ public sealed class ServiceMetrics
     public void QueueChanged(int delta) => Interlocked.Add(ref _queued, delta);
 
     /// <summary>Observes one record's end-to-end latency (received → stored).</summary>
-    public void ObserveLatency(double seconds)
+    public void ObserveLatency(double seconds) => ObserveLatency(seconds, 1);
+
+    /// <summary>Observes <paramref name="records"/> records that took <paramref name="seconds"/> each (one lock for a request's records).</summary>
+    public void ObserveLatency(double seconds, int records)
     {
+        if (records <= 0) return;
         int b = 0;
         while (b < Buckets.Length && seconds > Buckets[b]) b++;
         lock (_gate)
         {
-            _latencyBuckets[b]++;
-            _latencySum += seconds;
-            _latencyCount++;
+            _latencyBuckets[b] += records;
+            _latencySum += seconds * records;
+            _latencyCount += records;
         }
     }
 

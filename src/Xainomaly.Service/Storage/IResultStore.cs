@@ -16,4 +16,10 @@ public interface IResultStore : IAsyncDisposable
 
     /// <summary>Number of stored records.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the write path on <paramref name="records"/> and keeps nothing (e.g. a rolled-back transaction), so that
+    /// the first real batch does not pay for compiling it. The default does nothing.
+    /// </summary>
+    Task WarmUpAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -147,6 +147,33 @@ public sealed class SqliteResultStore : IResultStore
         }
     }
 
+    /// <inheritdoc />
+    public async Task WarmUpAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var db = _writer.Handle!;
+            Check(db, raw.sqlite3_exec(db, "BEGIN IMMEDIATE"));
+            try
+            {
+                long bytes = 0;
+                for (int i = 0; i < records.Count; i++) Insert(db, records[i], ref bytes);
+            }
+            finally
+            {
+                // Nothing of the warm-up stays in the file.
+                raw.sqlite3_exec(db, "ROLLBACK");
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     // Binds one record, runs the INSERT and returns 1 when the row was new, 0 when its id was already stored.
     private int Insert(sqlite3 db, ScoredRecord r, ref long bytes)
     {

@@ -4,6 +4,8 @@ using Xainomaly.Explanation;
 using Xainomaly.Numerics;
 using Xainomaly.Simulation;
 
+using static Xainomaly.Tests.Explanation.ShapTestModels;
+
 namespace Xainomaly.Tests.Explanation;
 
 /// <summary>
@@ -11,40 +13,6 @@ namespace Xainomaly.Tests.Explanation;
 /// </summary>
 public sealed class FastShapBatchedTests
 {
-    /// <summary>f(x) = x0·x1 + 2·x2² − x3 + sin(3·x0)·x4 in double precision (the value function's double path).</summary>
-    private static IModelFunction Interacting(int d) =>
-        ModelFunction.FromDoubleFunc(d, (rows, n) =>
-        {
-            var o = new double[n];
-            for (int r = 0; r < n; r++)
-            {
-                var x = rows.AsSpan(r * d, d);
-                o[r] = x[0] * x[1] + 2 * x[2] * x[2] - x[3] + Math.Sin(3 * x[0]) * x[4];
-            }
-            return o;
-        }, "interacting");
-
-    /// <summary>The same function over float rows (the value function's float path).</summary>
-    private static IModelFunction InteractingFloat(int d) =>
-        ModelFunction.FromFunc(d, (rows, n) =>
-        {
-            var o = new float[n];
-            for (int r = 0; r < n; r++)
-            {
-                var x = rows.AsSpan(r * d, d);
-                o[r] = x[0] * x[1] + 2 * x[2] * x[2] - x[3] + MathF.Sin(3 * x[0]) * x[4];
-            }
-            return o;
-        }, "interacting (float)");
-
-    private static float[] Uniform(int rows, int d, long seed)
-    {
-        var rng = new Rng(seed);
-        var x = new float[rows * d];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
-        return x;
-    }
-
     private static void AssertRelative(double expected, double actual, double tolerance, string what)
     {
         double scale = Math.Max(Math.Abs(expected), 1e-12);

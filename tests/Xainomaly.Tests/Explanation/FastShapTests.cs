@@ -6,6 +6,8 @@ using Xainomaly.Explanation;
 using Xainomaly.Numerics;
 using Xainomaly.Simulation;
 
+using static Xainomaly.Tests.Explanation.ShapTestModels;
+
 namespace Xainomaly.Tests.Explanation;
 
 public sealed class FastShapTests
@@ -22,27 +24,6 @@ public sealed class FastShapTests
                 for (int j = 0; j < w.Length; j++) o[r] += w[j] * rows[r * w.Length + j];
             return o;
         }, "linear");
-
-    /// <summary>A smooth nonlinear model with interactions: f(x) = x0·x1 + 2·x2² − x3 + sin(3·x0)·x4 (d ≥ 5).</summary>
-    private static IModelFunction Interacting(int d) =>
-        ModelFunction.FromDoubleFunc(d, (rows, n) =>
-        {
-            var o = new double[n];
-            for (int r = 0; r < n; r++)
-            {
-                var x = rows.AsSpan(r * d, d);
-                o[r] = x[0] * x[1] + 2 * x[2] * x[2] - x[3] + Math.Sin(3 * x[0]) * x[4];
-            }
-            return o;
-        }, "interacting");
-
-    private static float[] Uniform(int rows, int d, long seed)
-    {
-        var rng = new Rng(seed);
-        var x = new float[rows * d];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
-        return x;
-    }
 
     private static string[] Names(int d) => [.. Enumerable.Range(0, d).Select(j => "f" + j)];
 

@@ -2,7 +2,7 @@
 # Reproduces the service throughput/latency measurement of docs/service.md ("Performance"): a private nats-server
 # with JetStream, `xainomaly serve --nats` with SQLite storage and a fastSHAP-C explainer, `xainomaly replay
 # ue.json.gz`; prints records/s, the JetStream publish → stored latency percentiles p50/p99, the stage seconds from
-# /metrics and the CPU seconds each process used.
+# /metrics (and the pipeline's received → stored histogram) and the CPU seconds each process used.
 #
 #   scripts/service-bench.sh [RATE|max|drain] [MODEL.xai EXPLAINER.fastshap]
 #
@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
 set -euo pipefail
 
 rate=${1:-max}
@@ -72,7 +72,7 @@ serve_cpu0=$(cpu "$serve_pid")
 replay_cpu=""
 if [ "$rate" != drain ]; then
   TIMEFORMAT='%U %S'
-  { time "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
+  { time ${XAINOMALY_BENCH_REPLAY_PREFIX:-} "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
   replay=$(cat "$dir/replay.json")
   replay_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$dir/replay.time")
 fi
@@ -90,5 +90,5 @@ echo "rate: $rate"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
 echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $stored" | bc) µs per record), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
-echo "$m" | grep -E '^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total)'
+echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,7 +33,7 @@ public class FastShapBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var table = KpiTableReader.Read(Path.Combine(FindRepoRoot(), "..", "shared", "data", "valid.csv"));
+        var table = KpiTableReader.Read(Path.Combine(BenchPaths.Data(), "valid.csv"));
         DetectorModel model;
         ExplainerModel explainer;
         var modelPath = Environment.GetEnvironmentVariable("XAINOMALY_BENCH_MODEL");
@@ -100,13 +100,5 @@ public class FastShapBenchmarks
     {
         _explainer.Explain(_rows, Batch, _phi);
         return _phi[^1];
-    }
-
-    private static string FindRepoRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Xainomaly.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("Repository root (Xainomaly.slnx) not found.");
     }
 }

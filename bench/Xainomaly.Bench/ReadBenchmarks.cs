@@ -18,7 +18,7 @@ public class ReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = Path.Combine(FindRepoRoot(), "..", "shared", "data");
+        var data = BenchPaths.Data();
         _validCsv = Path.GetFullPath(Path.Combine(data, "valid.csv"));
         _ueCsv = Path.GetFullPath(Path.Combine(data, "ue.csv"));
         _ueJsonGz = Path.GetFullPath(Path.Combine(data, "ue.json.gz"));
@@ -32,17 +32,4 @@ public class ReadBenchmarks
 
     [Benchmark]
     public int ReadUeJsonGz() => KpiTableReader.Read(_ueJsonGz).RowCount;
-
-    // BenchmarkDotNet runs from a generated project below bin/, so walk up from both the binary and the working directory.
-    private static string FindRepoRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Xainomaly.slnx"))) return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Repository root (Xainomaly.slnx) not found above " + AppContext.BaseDirectory);
-    }
 }

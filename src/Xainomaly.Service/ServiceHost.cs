@@ -112,6 +112,8 @@ public sealed class ServiceHost : IAsyncDisposable
             return n;
         }
         ));
+        metrics.Gauges.Add(("xainomaly_warmup_seconds", "Time the start-up warm-up of the hot path took (0 without one).", () =>
+            app.Services.GetRequiredService<ReportPipeline>().WarmUpTime.TotalSeconds));
         // Fail on a model the pipeline refuses (e.g. a windowed detector) now, before binding.
         try
         {

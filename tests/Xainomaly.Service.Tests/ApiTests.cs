@@ -231,6 +231,10 @@ public sealed class ApiTests
         Assert.Equal(3, await svc.MetricAsync("xainomaly_end_to_end_latency_seconds_bucket{le=\"+Inf\"}"));
         Assert.Equal(3, await svc.MetricAsync("xainomaly_anomalies_total"));
         Assert.Equal(0, await svc.MetricAsync("xainomaly_queue_lag_records"));
+        Assert.True(await svc.MetricAsync("xainomaly_warmup_seconds") > 0, "the service warms its hot path up before taking records");
+        var (infoStatus, info) = await svc.GetJsonAsync("/v1/info");
+        Assert.Equal(200, infoStatus);
+        Assert.True(info.GetProperty("warmUpSeconds").GetDouble() > 0);
         await svc.Host.StopAsync();
         Assert.ThrowsAny<Exception>(() => svc.Client.GetAsync("/health/ready").GetAwaiter().GetResult());
     }

@@ -86,6 +86,7 @@ internal static class ApiEndpoints
             w.WriteNumber("threshold", model.Detector.Threshold);
             if (pipeline.ExplainerMethod is null) w.WriteNull("explainer");
             else w.WriteString("explainer", pipeline.ExplainerMethod);
+            w.WriteNumber("warmUpSeconds", Math.Round(pipeline.WarmUpTime.TotalSeconds, 3));
             w.WriteStartArray("features");
             foreach (var f in model.InputFeatureNames) w.WriteStringValue(f);
             w.WriteEndArray();

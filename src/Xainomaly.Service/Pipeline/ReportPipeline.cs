@@ -36,6 +36,12 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     private readonly ServiceOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Anomalies of stored batches on their way to the publishers: a third stage, so that sending steering hints of
+    // batch k overlaps storing batch k+1 instead of holding it up. Bounded: a publisher slower than the store for long
+    // holds the store back rather than growing memory without limit.
+    private readonly Channel<List<ScoredRecord>> _outbox = Channel.CreateBounded<List<ScoredRecord>>(new BoundedChannelOptions(PublishBacklogBatches) { SingleReader = true, SingleWriter = true });
+    private Task? _publishLoop;
     private readonly string[] _featureNames;
     private readonly string?[] _featureColumns;
     private readonly RowTransform _rows;
@@ -47,6 +53,9 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
 
     // Enough rows that the explainer's CS/EM chunk spreads over all cores, as in a real batch.
     private const int WarmUpRecords = 128;
+
+    // Batches of anomalies waiting for the publishers before the store stage waits for them.
+    private const int PublishBacklogBatches = 64;
 
     /// <summary>Builds the pipeline around a loaded model; an explainer is optional.</summary>
     public ReportPipeline(
@@ -165,6 +174,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     {
         if (_loop is not null) return;
         if (_options.WarmUp) await WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        _publishLoop = Task.Run(PublishLoopAsync, CancellationToken.None);
         _loop = Task.Run(RunLoopAsync, CancellationToken.None);
         Running = true;
     }
@@ -232,6 +242,8 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         Running = false;
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _outbox.Writer.TryComplete();
+        if (_publishLoop is not null) await _publishLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunLoopAsync()
@@ -372,7 +384,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             foreach (var sink in _sinks) sink.Enqueue(scored);
             if (anomalies.Count > 0) Feed.Add(anomalies);
             _metrics.BatchDone(anomalies.Count, explained, stored);
-            t = Lap(3, t);
+            Lap(3, t);
         }
         catch (Exception e)
         {
@@ -391,20 +403,33 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             w.Done.TrySetResult(mine);
         }
 
-        if (anomalies.Count == 0) return;
-        foreach (var p in _publishers)
+        if (anomalies.Count > 0 && _publishers.Length > 0) await _outbox.Writer.WriteAsync(anomalies).ConfigureAwait(false);
+    }
+
+    // The third stage: publishes the anomalies of each stored batch, in store order.
+    private async Task PublishLoopAsync()
+    {
+        var reader = _outbox.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            try
+            while (reader.TryRead(out var anomalies))
             {
-                await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The records are stored; a steering hint that could not be sent must not fail the ingest.
-                _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
+                long t = Stopwatch.GetTimestamp();
+                foreach (var p in _publishers)
+                {
+                    try
+                    {
+                        await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // The records are stored; a steering hint that could not be sent must not fail the ingest.
+                        _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
+                    }
+                }
+                Lap(4, t);
             }
         }
-        Lap(4, t);
     }
 
     private long Lap(int stage, long since)

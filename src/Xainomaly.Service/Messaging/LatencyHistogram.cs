@@ -27,6 +27,7 @@ public sealed class LatencyHistogram
     private readonly long[] _counts = new long[Buckets + 1];
     private long _total;
     private double _maxMs;
+    private double _sumMs;
 
     /// <summary>Records observed.</summary>
     public long Count => Interlocked.Read(ref _total);
@@ -50,6 +51,7 @@ public sealed class LatencyHistogram
         {
             _counts[b] += records;
             _total += records;
+            _sumMs += ms * records;
             if (ms > _maxMs) _maxMs = ms;
         }
     }
@@ -75,6 +77,35 @@ public sealed class LatencyHistogram
         }
     }
 
+    /// <summary>Sum of all recorded latencies in milliseconds (each record counted once).</summary>
+    public double SumMs
+    {
+        get
+        {
+            lock (_counts) return _sumMs;
+        }
+    }
+
+    /// <summary>
+    /// Records whose latency fell at or below <paramref name="ms"/>, counting whole buckets only (exact at bucket edges,
+    /// e.g. every multiple of <see cref="BucketMs"/> up to <see cref="LinearLimitMs"/>; otherwise the buckets that end
+    /// at or below it) — the cumulative count of a Prometheus histogram bucket.
+    /// </summary>
+    public long CountAtMost(double ms)
+    {
+        lock (_counts)
+        {
+            long n = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                // A small tolerance: the edges are computed, and 10 ms must include the bucket ending at 9.9999….
+                if (UpperEdge(b) > ms * (1 + 1e-9)) break;
+                n += _counts[b];
+            }
+            return n;
+        }
+    }
+
     /// <summary>Forgets every observation (e.g. after a warm-up).</summary>
     public void Reset()
     {
@@ -83,6 +114,7 @@ public sealed class LatencyHistogram
             Array.Clear(_counts);
             _total = 0;
             _maxMs = 0;
+            _sumMs = 0;
         }
     }
 

@@ -43,6 +43,12 @@ public sealed class ServiceMetrics
     /// <summary>Functions read at scrape time for gauges owned by others (e.g. sinks' pending records).</summary>
     public List<(string Name, string Help, Func<double> Value)> Gauges { get; } = [];
 
+    /// <summary>
+    /// Histograms kept elsewhere (e.g. the JetStream latency), rendered in Prometheus form: the upper bucket edges in
+    /// seconds, the cumulative count at or below an edge, the total count and the sum in seconds.
+    /// </summary>
+    public List<(string Name, string Help, double[] EdgesSeconds, Func<double, long> CountAtMost, Func<long> Count, Func<double> SumSeconds)> Histograms { get; } = [];
+
     /// <summary>Records waiting in the pipeline's batch queue (the queue-lag gauge).</summary>
     public long Queued => Interlocked.Read(ref _queued);
 
@@ -156,6 +162,16 @@ public sealed class ServiceMetrics
         {
             Header(sb, name, help, "gauge");
             sb.Append(name).Append(' ').Append(Num(value())).Append('\n');
+        }
+        foreach (var (name, help, edges, countAtMost, count, sum) in Histograms)
+        {
+            Header(sb, name, help, "histogram");
+            foreach (double le in edges)
+                sb.Append(name).Append("_bucket{le=\"").Append(Num(le)).Append("\"} ").Append(countAtMost(le)).Append('\n');
+            long total = count();
+            sb.Append(name).Append("_bucket{le=\"+Inf\"} ").Append(total).Append('\n');
+            sb.Append(name).Append("_sum ").Append(Num(sum())).Append('\n');
+            sb.Append(name).Append("_count ").Append(total).Append('\n');
         }
         return sb.ToString();
     }

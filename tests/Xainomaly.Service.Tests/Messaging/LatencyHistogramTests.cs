@@ -57,4 +57,26 @@ public sealed class LatencyHistogramTests
         Assert.Equal(TimeSpan.FromHours(1).TotalMilliseconds, h.Percentile(1), 6);
         Assert.Throws<ArgumentOutOfRangeException>(() => h.Percentile(1.5));
     }
+
+    [Fact]
+    public void Counts_at_or_below_an_edge_are_exact_on_the_fine_grid_and_sum_every_record()
+    {
+        var h = new LatencyHistogram();
+        h.Record(TimeSpan.FromMilliseconds(0.05), records: 3);
+        h.Record(TimeSpan.FromMilliseconds(9.95), records: 5);
+        h.Record(TimeSpan.FromMilliseconds(10.0), records: 7);
+        h.Record(TimeSpan.FromMilliseconds(40), records: 2);
+        Assert.Equal(0, h.CountAtMost(0.05));
+        Assert.Equal(3, h.CountAtMost(0.1));
+        Assert.Equal(3, h.CountAtMost(9.9));
+        Assert.Equal(8, h.CountAtMost(10));
+        Assert.Equal(15, h.CountAtMost(10.2));
+        Assert.Equal(15, h.CountAtMost(39));
+        Assert.Equal(17, h.CountAtMost(41));
+        Assert.Equal(17, h.CountAtMost(1e9));
+        Assert.Equal((3 * 0.05) + (5 * 9.95) + (7 * 10.0) + (2 * 40), h.SumMs, 9);
+        h.Reset();
+        Assert.Equal(0, h.CountAtMost(1e9));
+        Assert.Equal(0, h.SumMs);
+    }
 }

@@ -84,6 +84,11 @@ public sealed class ServiceLoopTests
         Assert.All(decisions, d => Assert.NotNull(d.BestNeighbour));
         var metrics = service.Services.GetRequiredService<ServiceMetrics>().Render();
         Assert.Contains("xainomaly_nats_latency_p99_seconds", metrics, StringComparison.Ordinal);
+        // The histogram form: cumulative buckets ending in +Inf = _count = every record the latency saw.
+        Assert.Contains("# TYPE xainomaly_nats_latency_seconds histogram", metrics, StringComparison.Ordinal);
+        Assert.Contains($"xainomaly_nats_latency_seconds_bucket{{le=\"+Inf\"}} {statistics.Latency.Count}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"xainomaly_nats_latency_seconds_count {statistics.Latency.Count}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"xainomaly_nats_latency_seconds_bucket{{le=\"0.01\"}} {statistics.Latency.CountAtMost(10)}\n", metrics, StringComparison.Ordinal);
         Assert.True(statistics.Latency.Count >= table.RowCount);
 
         await stopSteering.CancelAsync();

@@ -47,19 +47,32 @@ public sealed class RecordBytesTests
         }
         foreach (var r in UeRecords.Value) foreach (var (_, v) in r.Kpis) values.Add(v);
 
+        int kpiValues = 0;
+        foreach (var r in UeRecords.Value) foreach (var (_, v) in r.Kpis) kpiValues++;
+        Assert.True(Check(values[^kpiValues..]) == kpiValues, "every KPI value of ue.json.gz takes the fast path");
+        Assert.True(Check(values) > values.Count * 0.6, "most values take the fast path");
+    }
+
+    // Checks every value's text against Utf8JsonWriter's; returns how many the fast path wrote (the others go to the runtime).
+    private static int Check(List<double> values)
+    {
         var expected = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(expected);
         Span<byte> text = stackalloc byte[JsonNumber.MaxLength];
+        int fast = 0;
         foreach (double v in values)
         {
             expected.ResetWrittenCount();
             writer.Reset(expected);
             writer.WriteNumberValue(v);
             writer.Flush();
-            int n = JsonNumber.Write(v, text);
+            int n = JsonNumber.TryWriteShortest(v, text);
+            if (n > 0) fast++;
+            else n = JsonNumber.Write(v, text);
             if (!text[..n].SequenceEqual(expected.WrittenSpan))
                 Assert.Fail($"{v:R}: wrote {Encoding.UTF8.GetString(text[..n])}, expected {Encoding.UTF8.GetString(expected.WrittenSpan)}");
         }
+        return fast;
     }
 
     [Fact]

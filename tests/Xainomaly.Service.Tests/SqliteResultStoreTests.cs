@@ -134,6 +134,46 @@ public sealed class SqliteResultStoreTests
     }
 
     [Fact]
+    public async Task Prepared_and_unprepared_records_store_the_same_text_and_a_nan_kpi_still_fails_the_batch()
+    {
+        var path = Path.Combine(TestEnv.TempDir(), "prepared.db");
+        var records = new ScoredRecord[600];
+        for (int i = 0; i < records.Length; i++)
+        {
+            records[i] = Record(i, i % 4 == 0) with
+            {
+                Kpis = new Dictionary<string, double> { ["throughput"] = i * 0.1, ["rsrp"] = -90.97006281022396 - i, ["x"] = 31.0 },
+                Degradation = i % 8 == 0 ? "Throughput RSRP" : i % 8 == 4 ? "" : null,
+                DuId = i % 3 == 0 ? null : "1001",
+            };
+        }
+        // Half of them encoded beforehand on several threads (as the pipeline does), the rest by the store.
+        RecordBytes.Prepare(records[..300]);
+        await using var store = SqliteResultStore.Open(path);
+        Assert.Equal(600, await store.WriteAsync(records, CancellationToken.None));
+
+        var bad = Record(1000, true) with { Kpis = new Dictionary<string, double> { ["rsrp"] = double.NaN } };
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync([Record(1001), bad], CancellationToken.None));
+        Assert.Equal(600, await store.CountAsync(CancellationToken.None));
+
+        await using var conn = new SqliteConnection($"Data Source={path};Pooling=false");
+        await conn.OpenAsync();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT id, ue_id, cell_id, du_id, degradation, kpis, explanation FROM records ORDER BY rowid";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        int n = 0;
+        while (await reader.ReadAsync())
+        {
+            var r = records[n++];
+            Assert.Equal((r.Id, r.UeId, r.CellId, r.DuId, r.Degradation),
+                (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            Assert.Equal(RecordJson.KpisToJson(r.Kpis), reader.GetString(5));
+            Assert.Equal(RecordJson.ExplanationToJson(r), reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+        Assert.Equal(600, n);
+    }
+
+    [Fact]
     public async Task Files_of_the_previous_version_with_the_ue_time_index_keep_deduplicating_on_it()
     {
         var path = Path.Combine(TestEnv.TempDir(), "v1.db");

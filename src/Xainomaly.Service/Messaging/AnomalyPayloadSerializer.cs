@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 
 using NATS.Client.Core;
 
@@ -9,36 +8,20 @@ namespace Xainomaly.Service.Messaging;
 
 /// <summary>
 /// Writes <see cref="AnomalyPayload"/>'s bytes into the buffer the NATS client hands the serializer (pooled by the
-/// client): no payload array per anomaly, and one JSON writer and KPI-name cache per thread instead of new ones per
-/// message.
+/// client): the payload is encoded once per record (<see cref="RecordBytes"/>, usually already on the scoring side)
+/// and only copied here.
 /// </summary>
 internal sealed class AnomalyPayloadSerializer : INatsSerialize<ScoredRecord>
 {
-    /// <summary>The shared instance (stateless apart from the per-thread writer).</summary>
+    /// <summary>The shared instance (stateless).</summary>
     public static AnomalyPayloadSerializer Instance { get; } = new();
-
-    // The client serializes synchronously on the publishing thread, so a thread's writer is never used twice at once.
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
-    [ThreadStatic]
-    private static JsonNameCache? t_names;
 
     /// <inheritdoc />
     public void Serialize(IBufferWriter<byte> bufferWriter, ScoredRecord value)
     {
-        var w = t_writer;
-        if (w is null) t_writer = w = new Utf8JsonWriter(bufferWriter);
-        else w.Reset(bufferWriter);
-        try
-        {
-            AnomalyPayload.Write(w, value, t_names ??= new JsonNameCache());
-            w.Flush();
-        }
-        finally
-        {
-            // Do not keep the connection's buffer reachable from the thread.
-            w.Reset(Stream.Null);
-        }
+        var bytes = RecordBytes.Of(value, payload: true);
+        int length = bytes.PayloadLength;
+        bytes.CopyPayload(bufferWriter.GetSpan(length));
+        bufferWriter.Advance(length);
     }
 }

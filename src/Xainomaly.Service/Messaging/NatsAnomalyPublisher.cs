@@ -8,10 +8,11 @@ namespace Xainomaly.Service.Messaging;
 
 /// <summary>Publishes each anomalous record on the anomaly subject (core NATS, like the RMR message it replaces).</summary>
 /// <remarks>
-/// Each payload is serialized into the client's pooled message buffer (<see cref="AnomalyPayloadSerializer"/>), not
-/// into an array per anomaly. While the connection's pipe has room a publish completes synchronously, so awaiting
-/// them in order costs little and keeps per-anomaly failure accounting and the order of the hints. (NATS.Client.Core
-/// has no multi-message publish: each message still takes the client's lock and a pipe flush.)
+/// Each payload's bytes are encoded once per record (<see cref="RecordBytes"/>, normally already on the pipeline's
+/// scoring side, sharing the KPI text with the store) and only copied into the client's pooled message buffer
+/// (<see cref="AnomalyPayloadSerializer"/>). While the connection's pipe has room a publish completes synchronously,
+/// so awaiting them in order costs little and keeps per-anomaly failure accounting and the order of the hints.
+/// (NATS.Client.Core has no multi-message publish: each message still takes the client's lock and a pipe flush.)
 /// </remarks>
 public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOptions options, ILogger<NatsAnomalyPublisher> logger) : IAnomalyPublisher
 {

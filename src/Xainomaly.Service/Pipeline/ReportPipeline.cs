@@ -363,6 +363,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                 Degradation = cause,
             };
         }
+        RecordBytes.Prepare(scored); // the store's and the anomaly payload's JSON, encoded here on all cores
         // Record assembly and the degradation rule count as the store stage, as before the stages overlapped.
         Lap(3, t);
         return scored;

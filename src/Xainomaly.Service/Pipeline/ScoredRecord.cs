@@ -53,4 +53,29 @@ public sealed record ScoredRecord
 
     /// <summary>Degradation cause in the O-RAN SC AD xApp's style (e.g. <c>Throughput RSRP</c>), when anomalous.</summary>
     public string? Degradation { get; init; }
+
+    /// <summary>
+    /// This record's JSON as the store and the anomaly payload write it, once <see cref="RecordBytes.Prepare"/> or a
+    /// writer has encoded it; null before. Not part of the record's value: equality ignores it, and a copy made with
+    /// <c>with</c> does not see it (the bytes name the record they were made from), so they never describe other values.
+    /// </summary>
+    internal RecordBytes? Bytes
+    {
+        get => _bytes.Value is { } b && ReferenceEquals(b.Owner, this) ? b : null;
+        set => _bytes = new BytesSlot(value);
+    }
+
+    private BytesSlot _bytes;
+
+    // Equal to every other slot, so the record's synthesized equality and hash code stay those of its values.
+    private readonly struct BytesSlot(RecordBytes? value) : IEquatable<BytesSlot>
+    {
+        public RecordBytes? Value { get; } = value;
+
+        public bool Equals(BytesSlot other) => true;
+
+        public override bool Equals(object? obj) => obj is BytesSlot;
+
+        public override int GetHashCode() => 0;
+    }
 }

@@ -190,23 +190,20 @@ public sealed class SqliteResultStore : IResultStore
             BindReal(db, stmt, 8, r.Threshold);
             Check(db, raw.sqlite3_bind_int64(stmt, 9, r.Anomalous ? 1 : 0));
             bytes += BindText(db, stmt, 10, r.Degradation);
-            // Both JSON columns are written into one reused buffer and bound as UTF-8 (SQLite copies on bind).
-            _json.ResetWrittenCount();
-            _jsonWriter.Reset(_json);
-            RecordJson.WriteKpis(_jsonWriter, r.Kpis, _kpiNames);
-            _jsonWriter.Flush();
-            int kpiBytes = _json.WrittenCount;
-            bool explained = r.TopFeatures.Count != 0 || r.ConfidenceScore is not null;
-            if (explained)
+            // The JSON columns as prepared (RecordBytes.Prepare, on the pipeline's scoring side) or encoded now; SQLite
+            // copies on bind.
+            var prepared = RecordBytes.Of(r, payload: false);
+            if (prepared.Storable)
             {
-                _jsonWriter.Reset(_json);
-                RecordJson.WriteExplanation(_jsonWriter, r);
-                _jsonWriter.Flush();
+                var kpis = prepared.Kpis;
+                bytes += kpis.Length + prepared.Explanation.Length + 48;
+                Check(db, raw.sqlite3_bind_text(stmt, 11, kpis));
+                Check(db, prepared.HasExplanation ? raw.sqlite3_bind_text(stmt, 12, prepared.Explanation) : raw.sqlite3_bind_null(stmt, 12));
             }
-            var json = _json.WrittenSpan;
-            bytes += json.Length + 48;
-            Check(db, raw.sqlite3_bind_text(stmt, 11, json[..kpiBytes]));
-            Check(db, explained ? raw.sqlite3_bind_text(stmt, 12, json[kpiBytes..]) : raw.sqlite3_bind_null(stmt, 12));
+            else
+            {
+                bytes += BindJsonChecked(db, stmt, r);
+            }
             int rc = raw.sqlite3_step(stmt);
             if (rc != raw.SQLITE_DONE) throw Error(db, rc);
             return raw.sqlite3_changes(db);
@@ -216,6 +213,28 @@ public sealed class SqliteResultStore : IResultStore
             // A statement left mid-step would keep its cursors open; reset it whatever happened.
             raw.sqlite3_reset(stmt);
         }
+    }
+
+    // A record with a NaN or infinite KPI, φ or feature value: the JSON writer refuses it (ArgumentException) as it did
+    // before the bytes were prepared, and the batch fails rather than storing text that would not read back.
+    private int BindJsonChecked(sqlite3 db, sqlite3_stmt stmt, ScoredRecord r)
+    {
+        _json.ResetWrittenCount();
+        _jsonWriter.Reset(_json);
+        RecordJson.WriteKpis(_jsonWriter, r.Kpis, _kpiNames);
+        _jsonWriter.Flush();
+        int kpiBytes = _json.WrittenCount;
+        bool explained = r.TopFeatures.Count != 0 || r.ConfidenceScore is not null;
+        if (explained)
+        {
+            _jsonWriter.Reset(_json);
+            RecordJson.WriteExplanation(_jsonWriter, r);
+            _jsonWriter.Flush();
+        }
+        var json = _json.WrittenSpan;
+        Check(db, raw.sqlite3_bind_text(stmt, 11, json[..kpiBytes]));
+        Check(db, explained ? raw.sqlite3_bind_text(stmt, 12, json[kpiBytes..]) : raw.sqlite3_bind_null(stmt, 12));
+        return json.Length + 48;
     }
 
     private int BindText(sqlite3 db, sqlite3_stmt stmt, int index, string? value)

@@ -64,7 +64,7 @@ public sealed class AnomalyPayloadTests
     }
 
     // The payload writer as it was before the buffer serializer (one array per message), kept as the reference.
-    private static byte[] Reference(ScoredRecord record)
+    internal static byte[] Reference(ScoredRecord record)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))

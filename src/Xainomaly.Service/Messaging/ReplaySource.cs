@@ -36,7 +36,8 @@ public static class ReplaySource
         file.Position = 0;
         using Stream input = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
         var splitter = new LineSplitter(path, limit);
-        byte[] block = new byte[(int)Math.Clamp(hint + 1, MinBlock, Array.MaxLength)];
+        // Uninitialised: a limited replay touches (and the kernel maps) only the pages it decompresses into.
+        byte[] block = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(hint + 1, MinBlock, Array.MaxLength));
         int length = 0;
         bool checkedFormat = false;
         while (!splitter.Full)
@@ -45,7 +46,7 @@ public static class ReplaySource
             {
                 // Full block: carry the unfinished line into a new one (earlier messages keep the old block alive).
                 int tail = length - splitter.Consumed;
-                var next = new byte[(int)Math.Min(Math.Max((long)block.Length, 2L * tail + MinBlock), Array.MaxLength)];
+                var next = GC.AllocateUninitializedArray<byte>((int)Math.Min(Math.Max((long)block.Length, 2L * tail + MinBlock), Array.MaxLength));
                 block.AsSpan(splitter.Consumed, tail).CopyTo(next);
                 block = next;
                 length = tail;

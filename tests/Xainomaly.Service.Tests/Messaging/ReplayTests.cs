@@ -80,6 +80,7 @@ public sealed class ReplayTests
     [InlineData("--rate", "0", "--nats", "nats://127.0.0.1:1")]
     [InlineData("--rate", "max", "--limit", "0")]
     [InlineData("--rate", "max", "--nats", "nats://127.0.0.1:1", "--stream", "a.b")]
+    [InlineData("--rate", "100", "--nats", "nats://127.0.0.1:1", "--tick", "0.5")]
     [InlineData("--rate", "max", "--nats", "nats://127.0.0.1:1", "--subject", "a b")]
     public void Bad_options_are_usage_errors(params string[] args)
     {

@@ -126,19 +126,11 @@ public static class ReportReplayer
                 while (next < count && error is null)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    long now = (long)(clock.Elapsed.TotalSeconds * rate);
-                    long allowed = Math.Min(now, due + maxPerWake);
-                    int room = NatsWindow - acks.InFlight;
-                    bool first = true;
-                    while (next < count && room > 0)
+                    int take = TakeDue(messages, next, due, (long)(clock.Elapsed.TotalSeconds * rate), maxPerWake, NatsWindow - acks.InFlight);
+                    for (int end = next + take; next < end;)
                     {
-                        long after = due + messages[next].Records;
-                        // Everything due goes (up to the catch-up cap); a message larger than the cap goes alone once due.
-                        if (after > allowed && !(first && after <= now)) break;
-                        due = after;
+                        due += messages[next].Records;
                         Append();
-                        room--;
-                        first = false;
                     }
                     nats.Flush();
                     Report();
@@ -290,6 +282,26 @@ public static class ReportReplayer
         double at = due / rate;
         double wait = at - clock.Elapsed.TotalSeconds;
         if (wait > 0.001) await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How many messages from <paramref name="next"/> go out on this wake-up: those whose records fit in what the
+    /// schedule allows by now (<paramref name="allowed"/> records since its start; <paramref name="due"/> already sent),
+    /// but at most <paramref name="maxPerWake"/> records (the catch-up cap; a larger message goes alone once due) and
+    /// at most <paramref name="room"/> messages (the ack window).
+    /// </summary>
+    internal static int TakeDue(IReadOnlyList<ReplayMessage> messages, int next, long due, long allowed, long maxPerWake, int room)
+    {
+        long cap = Math.Min(allowed, due + maxPerWake);
+        int take = 0;
+        while (next + take < messages.Count && take < room)
+        {
+            long after = due + messages[next + take].Records;
+            if (after > cap && !(take == 0 && after <= allowed)) break;
+            due = after;
+            take++;
+        }
+        return take;
     }
 
     // Creates the stream as the service does (work queue, file storage) when it does not exist yet.

@@ -218,4 +218,46 @@ public sealed class ReplayTests
         using var doc = JsonDocument.Parse(stdout.ToString());
         Assert.Contains("cannot connect", doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_pacing_never_sends_early_and_catches_up_after_a_stall_without_a_burst()
+    {
+        // Simulated clock: 5,000 records/s, 5 ms ticks (25 records), messages of 1-4 records and one of 60, and a
+        // 100 ms stall half-way. Every wake sends only what is due, at most 2 ticks' worth (50 records) unless a single
+        // message is larger, and the schedule is caught up soon after the stall.
+        const double rate = 5_000, tick = 0.005;
+        var messages = Enumerable.Range(0, 2_000).Select(i => new ReplayMessage(Array.Empty<byte>(), i == 700 ? 60 : 1 + (i % 4))).ToList();
+        long maxPerWake = (long)Math.Ceiling(rate * tick * 2);
+        int next = 0;
+        long due = 0;
+        double t = 0;
+        int wakes = 0;
+        double caughtUpAt = double.NaN;
+        while (next < messages.Count)
+        {
+            long allowed = (long)(t * rate);
+            int take = ReportReplayer.TakeDue(messages, next, due, allowed, maxPerWake, room: 2048);
+            long sent = messages.Skip(next).Take(take).Sum(m => (long)m.Records);
+            Assert.True(due + sent <= allowed, $"wake {wakes}: sent ahead of the schedule");
+            Assert.True(sent <= maxPerWake || take == 1, $"wake {wakes}: a burst of {sent} records");
+            due += sent;
+            next += take;
+            if (t > 0.6 && double.IsNaN(caughtUpAt) && allowed - due < maxPerWake) caughtUpAt = t;
+            t += wakes == 100 ? 0.1 : tick; // the stall: one wake-up 100 ms late
+            wakes++;
+        }
+        long total = messages.Sum(m => (long)m.Records);
+        // The run ends on schedule (within one tick) despite the stall, and the catch-up took about 100 ms.
+        Assert.InRange(t, total / rate, total / rate + 2 * tick);
+        Assert.InRange(caughtUpAt, 0.65, 0.75);
+    }
+
+    [Fact]
+    public void The_pacing_respects_the_ack_window()
+    {
+        var messages = Enumerable.Range(0, 100).Select(_ => new ReplayMessage(Array.Empty<byte>(), 1)).ToList();
+        Assert.Equal(7, ReportReplayer.TakeDue(messages, 0, 0, allowed: 100, maxPerWake: 100, room: 7));
+        Assert.Equal(0, ReportReplayer.TakeDue(messages, 0, 0, allowed: 100, maxPerWake: 100, room: 0));
+        Assert.Equal(3, ReportReplayer.TakeDue(messages, 97, 97, allowed: 1_000, maxPerWake: 100, room: 50));
+    }
 }

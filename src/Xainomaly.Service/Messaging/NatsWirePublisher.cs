@@ -178,8 +178,8 @@ internal sealed class NatsWirePublisher : IDisposable
             // Already reset by the peer: nothing left to shut down.
         }
         _socket.Dispose();
-        _reader?.Join(TimeSpan.FromSeconds(2));
-        _requestDone.Set();
+        // The closed socket ends the reader's receive; it signals its waiters on the way out.
+        _reader?.Join();
         _requestDone.Dispose();
     }
 
@@ -318,8 +318,9 @@ internal sealed class NatsWirePublisher : IDisposable
                 _afterReplies();
             }
         }
-        catch (IOException e)
+        catch (Exception e)
         {
+            // Anything the reader cannot handle (a protocol error, a failing PONG) ends the connection, not the process.
             _closedReason ??= e.Message;
         }
         finally

@@ -127,6 +127,12 @@ public static class ReportReplayer
                 while (next < count && error is null)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (acks.InFlight >= NatsWindow && !acks.WaitForRoom(NatsWindow - 1, AckTimeout, nats))
+                    {
+                        // The window is full and JetStream stopped answering: give up instead of waiting for ever.
+                        error = acks.Stalled(nats.ClosedReason);
+                        break;
+                    }
                     int take = TakeDue(messages, next, due, (long)(clock.Elapsed.TotalSeconds * rate), maxPerWake, NatsWindow - acks.InFlight);
                     for (int end = next + take; next < end;)
                     {

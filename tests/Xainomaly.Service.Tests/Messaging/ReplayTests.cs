@@ -260,4 +260,44 @@ public sealed class ReplayTests
         Assert.Equal(0, ReportReplayer.TakeDue(messages, 0, 0, allowed: 100, maxPerWake: 100, room: 0));
         Assert.Equal(3, ReportReplayer.TakeDue(messages, 97, 97, allowed: 1_000, maxPerWake: 100, room: 50));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_server_that_drops_the_connection_or_never_acks_fails_the_unacknowledged_messages(bool drop)
+    {
+        // A fake NATS server: greets, answers the PING, then either closes the connection at the first publish or
+        // swallows every publish without an ack. Either way nothing counts as stored and the replay ends with the reason.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var io = client.GetStream();
+            await io.WriteAsync(Encoding.ASCII.GetBytes("INFO {\"server_id\":\"fake\",\"max_payload\":1048576,\"headers\":true}\r\n"));
+            var seen = new StringBuilder();
+            var buffer = new byte[65536];
+            bool ponged = false;
+            int n;
+            while ((n = await io.ReadAsync(buffer)) > 0)
+            {
+                seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                if (!ponged && seen.ToString().Contains("PING\r\n", StringComparison.Ordinal))
+                {
+                    ponged = true;
+                    await io.WriteAsync("PONG\r\n"u8.ToArray());
+                }
+                if (drop && seen.ToString().Contains("PUB ", StringComparison.Ordinal)) return;
+            }
+        });
+        var messages = Enumerable.Range(0, 20).Select(i => new ReplayMessage(Encoding.UTF8.GetBytes(FakeStorePipeline.Record("UE-" + i, i)), 2)).ToList();
+        var result = ReportReplayer.ToJetStream(new Uri($"nats://127.0.0.1:{port}"), stream: null, "t.fake", messages, drop ? 1_000 : null, null, CancellationToken.None);
+        Assert.Equal(0, result.Messages);
+        Assert.Equal(0, result.Records);
+        Assert.Equal(20, result.Failed);
+        Assert.Contains(drop ? "connection lost" : "no JetStream ack", result.Error, StringComparison.Ordinal);
+        listener.Stop();
+        await server.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+    }
 }

@@ -90,5 +90,7 @@ echo "rate: $rate"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
 echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $stored" | bc) µs per record), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
+replay_send_cpu=$(echo "$replay" | sed -n 's/.*"cpuSeconds": \([0-9.]*\).*/\1/p')
+[ -n "$replay_send_cpu" ] && echo "replay cpu while publishing: $replay_send_cpu s ($(echo "$replay" | sed -n 's/.*"cpuMicrosecondsPerRecord": \([0-9.]*\).*/\1/p') µs per record; the rest of its cpu seconds is start-up and reading the file)"
 echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -40,7 +40,7 @@ public class ServicePipelineBenchmarks
         var path = Path.Combine(BenchPaths.Data(), "ue.json.gz");
         _messages = ReplaySource.Load(path, null);
         var records = new List<ParsedRecord>(60_000);
-        foreach (var m in _messages) records.AddRange(RecordParser.Parse(m.Json, 0, out var reason, out _) ?? throw new InvalidDataException(reason));
+        foreach (var m in _messages) records.AddRange(RecordParser.Parse(m.Json.Span, 0, out var reason, out _) ?? throw new InvalidDataException(reason));
         _scored = new ScoredRecord[records.Count];
         var received = DateTimeOffset.UtcNow;
         for (int i = 0; i < records.Count; i++)
@@ -93,7 +93,7 @@ public class ServicePipelineBenchmarks
     public int ParseUeJsonGz()
     {
         int n = 0;
-        foreach (var m in _messages) n += RecordParser.Parse(m.Json, 0, out _, out _)!.Count;
+        foreach (var m in _messages) n += RecordParser.Parse(m.Json.Span, 0, out _, out _)!.Count;
         return n;
     }
 

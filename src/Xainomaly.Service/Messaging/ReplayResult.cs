@@ -9,4 +9,10 @@ public sealed record ReplayResult(long Messages, long Records, long Failed, doub
 {
     /// <summary>Achieved rate in UE records per second.</summary>
     public double RecordsPerSecond => Seconds > 0 ? Records / Seconds : 0;
+
+    /// <summary>CPU seconds the replaying process used from the first send to the last acknowledgement (all its threads; 0 when not measured).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>Why messages failed or the replay stopped early (the first reason seen), or null.</summary>
+    public string? Error { get; init; }
 }

@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_STEADY_AFTER (seconds of replay before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
 set -euo pipefail
 
 rate=${1:-max}
@@ -23,6 +23,7 @@ dir=${XAINOMALY_BENCH_DIR:-/tmp/xainomaly-bench}
 data=${XAINOMALY_BENCH_DATA:-/work/shared/data}
 nats_port=${XAINOMALY_BENCH_NATS_PORT:-42299}
 http_port=${XAINOMALY_BENCH_HTTP_PORT:-18080}
+steady_after=${XAINOMALY_BENCH_STEADY_AFTER:-2}
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 [ -x "$nats_bin" ] || { echo "service-bench: nats-server not found (run scripts/services.sh start once to install it)" >&2; exit 3; }
 mkdir -p "$dir"
@@ -72,9 +73,16 @@ serve_cpu0=$(cpu "$serve_pid")
 replay_cpu=""
 if [ "$rate" != drain ]; then
   TIMEFORMAT='%U %S'
+  # Steady state: the JetStream latency histogram is scraped once the replay has run for a while and again at the end;
+  # the difference holds only the records in between, without the first messages (whose handling compiles the
+  # service's ingest path on first use) — see the "steady state" line at the end.
+  rm -f "$dir/metrics-steady.txt"
+  ( sleep "$steady_after"; metrics >"$dir/metrics-steady.txt" 2>/dev/null ) &
+  snap_pid=$!
   { time ${XAINOMALY_BENCH_REPLAY_PREFIX:-} "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
   replay=$(cat "$dir/replay.json")
   replay_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$dir/replay.time")
+  wait "$snap_pid" || true
 fi
 records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
 for _ in $(seq 12000); do
@@ -93,4 +101,19 @@ echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $st
 replay_send_cpu=$(echo "$replay" | sed -n 's/.*"cpuSeconds": \([0-9.]*\).*/\1/p')
 [ -n "$replay_send_cpu" ] && echo "replay cpu while publishing: $replay_send_cpu s ($(echo "$replay" | sed -n 's/.*"cpuMicrosecondsPerRecord": \([0-9.]*\).*/\1/p') µs per record; the rest of its cpu seconds is start-up and reading the file)"
 echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
+if [ -s "$dir/metrics-steady.txt" ]; then
+  hist() { grep '^xainomaly_nats_latency_seconds_bucket' | sed 's/.*le="\([^"]*\)"} \([0-9]*\).*/\1 \2/'; }
+  paste -d' ' <(echo "$m" | hist) <(hist <"$dir/metrics-steady.txt") | awk -v after="$steady_after" '
+    { le[NR] = $1; d[NR] = $2 - $4 }
+    END {
+      n = d[NR]
+      if (n <= 0) { print "steady state: no records in the window"; exit }
+      for (i = 1; i <= NR; i++) {
+        if (!f50 && d[i] >= 0.5 * n) { p50 = le[i]; f50 = 1 }
+        if (!f99 && d[i] >= 0.99 * n) { p99 = le[i]; f99 = 1 }
+        if (le[i] == "0.01") w = d[i]
+      }
+      printf "steady state (JetStream stored -> stored, records after the first %s s): %d records, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
+    }'
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -172,7 +172,7 @@ public sealed class RecordBytesTests
         var random = new Random(11);
         foreach (var m in messages)
         {
-            foreach (var p in RecordParser.Parse(m.Json, 0, out var reason, out _) ?? throw new InvalidDataException(reason))
+            foreach (var p in RecordParser.Parse(m.Json.Span, 0, out var reason, out _) ?? throw new InvalidDataException(reason))
             {
                 bool anomalous = list.Count % 3 == 0;
                 var top = new List<FeatureContribution>();

@@ -10,6 +10,7 @@ namespace Xainomaly.Bench;
 /// ≥ 3,000,000 rows/s on 2 cores) and single-row scoring (target ≤ 10 µs, 0 bytes), on the AVX-512 and the AVX2 kernels.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class SsDeepCaeScoringBenchmark
 {
     private const int D = 20, Rows = 1_000_000;

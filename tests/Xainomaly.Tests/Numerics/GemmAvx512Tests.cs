@@ -123,6 +123,27 @@ public sealed class GemmAvx512Tests
     }
 
     [Fact]
+    public void EmptyInnerDimensionGivesBiasOrKeepsCOnBothPaths()
+    {
+        // k = 0: no FMA at all, so the fused layer is relu(bias), the overwriting product 0 and the accumulating one C.
+        var rng = new Rng(5);
+        const int m = 11, n = 37;
+        float[] bias = Random(n, rng), c0 = Random(m * n, rng);
+        foreach (bool narrow in new[] { false, true })
+        {
+            using IDisposable? scope = narrow ? KernelPath.Avx2Scope() : null;
+            var y = new float[m * n];
+            Gemm.Linear([], [], bias, y, m, 0, n, relu: true);
+            for (int e = 0; e < y.Length; e++) Assert.Equal(MathF.Max(bias[e % n], 0f), y[e]);
+            float[] c = (float[])c0.Clone();
+            Gemm.Multiply([], [], c, m, 0, n, accumulate: true);
+            Assert.Equal(c0, c);
+            Gemm.Multiply([], [], c, m, 0, n);
+            Assert.All(c, v => Assert.Equal(0f, v));
+        }
+    }
+
+    [Fact]
     public void WidePathIsChosenWhereSupportedAndScopesSwitchIt()
     {
         Assert.Equal(KernelPath.IsAvx512Supported, KernelPath.UseAvx512);

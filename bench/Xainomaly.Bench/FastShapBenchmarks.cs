@@ -4,6 +4,7 @@ using Xainomaly.Data;
 using Xainomaly.Detection;
 using Xainomaly.Evaluation;
 using Xainomaly.Explanation;
+using Xainomaly.Numerics;
 
 namespace Xainomaly.Bench;
 
@@ -13,7 +14,7 @@ namespace Xainomaly.Bench;
 /// CS/EM, ≤ 200 µs with CS/EM over n = 32 coalitions, a 10,000-row batch at ≥ 100,000 rows/s (≤ 100 ms), and with CS/EM
 /// in a 1,000-row batch ≤ 50 µs per row (the Batch1000 benchmarks report time per row).
 /// Set XAINOMALY_BENCH_MODEL and XAINOMALY_BENCH_EXPLAINER to files from 'xainomaly train' / 'fit-explainer' to skip the
-/// training in the setup.
+/// training in the setup. <see cref="Kernel"/> compares the AVX-512 and the AVX2 GEMM kernels (same bits, different speed).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -30,9 +31,14 @@ public class FastShapBenchmarks
     private double[] _phiD = null!, _outputs = null!, _gaps = null!, _cs = null!, _em = null!;
     private long _seed;
 
+    /// <summary>GEMM kernels under the detector's forward passes.</summary>
+    [Params(KernelChoice.Avx512, KernelChoice.Avx2)]
+    public KernelChoice Kernel { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        KernelPath.ForceAvx2 = Kernel == KernelChoice.Avx2;
         var table = KpiTableReader.Read(Path.Combine(BenchPaths.Data(), "valid.csv"));
         DetectorModel model;
         ExplainerModel explainer;
@@ -65,6 +71,9 @@ public class FastShapBenchmarks
         _cs = new double[ConfidenceBatch];
         _em = new double[ConfidenceBatch];
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => KernelPath.ForceAvx2 = false;
 
     /// <summary>FastSHAP, one row (float fast path: one forward pass, f(x), efficiency normalisation).</summary>
     [Benchmark]

@@ -7,7 +7,7 @@ namespace Xainomaly.Bench;
 
 /// <summary>
 /// One SS-DeepCAE training step (d = 20, batch 64: reconstruction + Jacobian penalty + BCE head, Adam),
-/// on the AVX2 and the portable kernel path. Target ≤ 0.6 ms per step.
+/// on the AVX-512, the AVX2 and the portable kernel path. Target ≤ 0.6 ms per step.
 /// </summary>
 [MemoryDiagnoser]
 public class SsDeepCaeTrainStepBenchmark
@@ -16,13 +16,14 @@ public class SsDeepCaeTrainStepBenchmark
     private SsDeepCaeNetwork _net = null!;
     private float[] _x = null!, _y = null!, _w = null!;
 
-    [Params(KernelChoice.Avx2, KernelChoice.Portable)]
+    [Params(KernelChoice.Avx512, KernelChoice.Avx2, KernelChoice.Portable)]
     public KernelChoice Path { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         KernelPath.ForcePortable = Path == KernelChoice.Portable;
+        KernelPath.ForceAvx2 = Path == KernelChoice.Avx2;
         _net = new SsDeepCaeNetwork(D, new SsDeepCaeOptions { Seed = 1, ContractiveWeight = 1e-3f });
         var rng = new Rng(2);
         _x = new float[Batch * D];
@@ -38,7 +39,11 @@ public class SsDeepCaeTrainStepBenchmark
     }
 
     [GlobalCleanup]
-    public void Cleanup() => KernelPath.ForcePortable = false;
+    public void Cleanup()
+    {
+        KernelPath.ForcePortable = false;
+        KernelPath.ForceAvx2 = false;
+    }
 
     [Benchmark]
     public double TrainStep() => _net.TrainStep(_x, Batch, _y, _w).Total;

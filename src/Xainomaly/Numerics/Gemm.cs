@@ -9,12 +9,14 @@ namespace Xainomaly.Numerics;
 /// <summary>
 /// Dense float32 matrix products over row-major spans: C = A·B, C = A·Bᵀ, C = Aᵀ·B and the fused
 /// C = act(A·B + bias). With <c>accumulate</c> the product is added to C instead of overwriting it.
-/// On AVX2/FMA machines a register-blocked 4×16 kernel is used (with an 8-wide and a masked 8-wide tail);
-/// otherwise, or when the portable path is forced (<see cref="KernelPath"/>), the same blocking with
-/// <see cref="System.Numerics.Vector{T}"/> and separate multiply and add.
+/// On AVX-512 machines register-blocked 16-lane kernels are used (4×64, 8×32 and 8×16 blocks whose last vector is
+/// masked), on AVX2/FMA machines a 4×16 kernel (with an 8-wide and a masked 8-wide tail); both accumulate every
+/// element with one FMA per step of k in order, so they give the same bits. Otherwise, or when the portable path is
+/// forced (<see cref="KernelPath"/>), the same blocking with <see cref="System.Numerics.Vector{T}"/> and separate
+/// multiply and add.
 /// Spans may be longer than the shapes require; shorter spans raise <see cref="ArgumentException"/>.
 /// </summary>
-public static unsafe class Gemm
+public static unsafe partial class Gemm
 {
     // A·Bᵀ transposes B into this per-thread buffer and runs the A·B kernel: B is a small weight matrix
     // in our use, so the transpose is cheap, and row-broadcast kernels are much faster than one dot
@@ -26,16 +28,8 @@ public static unsafe class Gemm
     {
         Check(a.Length, (long)m * k, b.Length, (long)k * n, c.Length, (long)m * n, m, k, n);
         if (m == 0 || n == 0) return;
-        if (KernelPath.UseAvx2)
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                Avx2Blocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
-        else
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                PortableBlocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
+        fixed (float* pa = a, pb = b, pc = c)
+            Run(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
     }
 
     /// <summary>Fused dense layer: Y[m×n] = X[m×k] · W[k×n] + bias[n], then max(·, 0) when <paramref name="relu"/>.</summary>
@@ -44,16 +38,8 @@ public static unsafe class Gemm
         Check(x.Length, (long)m * k, w.Length, (long)k * n, y.Length, (long)m * n, m, k, n);
         if (bias.Length < n) throw new ArgumentException($"Bias has {bias.Length} elements, expected at least {n}.", nameof(bias));
         if (m == 0 || n == 0) return;
-        if (KernelPath.UseAvx2)
-        {
-            fixed (float* px = x, pw = w, pb = bias, py = y)
-                Avx2Blocked(px, k, 1, pw, n, py, n, m, k, n, pb, false, relu);
-        }
-        else
-        {
-            fixed (float* px = x, pw = w, pb = bias, py = y)
-                PortableBlocked(px, k, 1, pw, n, py, n, m, k, n, pb, false, relu);
-        }
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+            Run(px, k, 1, pw, n, py, n, m, k, n, pb, false, relu);
     }
 
     /// <summary>C[m×n] (+)= A[m×k] · B[n×k]ᵀ.</summary>
@@ -64,16 +50,8 @@ public static unsafe class Gemm
         int len = k * n;
         float[] bt = t_transposed is { } buf && buf.Length >= len ? buf : (t_transposed = new float[Math.Max(len, 1024)]);
         Transpose(b, bt, n, k);
-        if (KernelPath.UseAvx2)
-        {
-            fixed (float* pa = a, pb = bt, pc = c)
-                Avx2Blocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
-        else
-        {
-            fixed (float* pa = a, pb = bt, pc = c)
-                PortableBlocked(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
+        fixed (float* pa = a, pb = bt, pc = c)
+            Run(pa, k, 1, pb, n, pc, n, m, k, n, null, accumulate, false);
     }
 
     /// <summary>C[m×n] (+)= A[k×m]ᵀ · B[k×n] (e.g. a weight gradient Xᵀ·dY summed over a batch of k rows).</summary>
@@ -81,16 +59,8 @@ public static unsafe class Gemm
     {
         Check(a.Length, (long)k * m, b.Length, (long)k * n, c.Length, (long)m * n, m, k, n);
         if (m == 0 || n == 0) return;
-        if (KernelPath.UseAvx2)
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                Avx2Blocked(pa, 1, m, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
-        else
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                PortableBlocked(pa, 1, m, pb, n, pc, n, m, k, n, null, accumulate, false);
-        }
+        fixed (float* pa = a, pb = b, pc = c)
+            Run(pa, 1, m, pb, n, pc, n, m, k, n, null, accumulate, false);
     }
 
     /// <summary>Writes the transpose of the row-major <paramref name="rows"/>×<paramref name="cols"/> matrix <paramref name="src"/> into <paramref name="dst"/>.</summary>
@@ -318,6 +288,23 @@ public static unsafe class Gemm
         nint off = 0;
         for (int p = 0; p < k; p++, off += aks, b += ldb) s += a[off] * *b;
         *c = relu ? MathF.Max(s, 0f) : s;
+    }
+
+    // The kernel family is chosen per call (a few volatile reads), so tests and benchmarks can switch paths.
+    private static void Run(float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, int m, int k, int n, float* bias, bool accumulate, bool relu)
+    {
+        switch (KernelPath.Current)
+        {
+            case GemmKernel.Avx512:
+                Avx512Blocked(a, ars, aks, b, ldb, c, ldc, m, k, n, bias, accumulate, relu);
+                break;
+            case GemmKernel.Avx2:
+                Avx2Blocked(a, ars, aks, b, ldb, c, ldc, m, k, n, bias, accumulate, relu);
+                break;
+            default:
+                PortableBlocked(a, ars, aks, b, ldb, c, ldc, m, k, n, bias, accumulate, relu);
+                break;
+        }
     }
 
     // A element (r, p) lives at a[r*ars + p*aks]: (ars, aks) = (k, 1) for A, (1, m) for Aᵀ.

@@ -113,7 +113,7 @@ if [ -s "$dir/metrics-steady.txt" ]; then
         if (!f99 && d[i] >= 0.99 * n) { p99 = le[i]; f99 = 1 }
         if (le[i] == "0.01") w = d[i]
       }
-      printf "steady state (JetStream stored -> stored, records after the first %s s): %d records, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
+      printf "steady state (JetStream stored -> stored, reports after the first %s s of replay): %d reports, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
     }'
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

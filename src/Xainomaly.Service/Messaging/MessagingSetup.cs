@@ -61,7 +61,7 @@ public static class MessagingSetup
                 metrics.Gauges.Add(("xainomaly_nats_latency_p99_seconds", "99th percentile of the time from JetStream storing a report to its records being stored.", () => Seconds(statistics.Latency.Percentile(0.99))));
                 // The same latencies as a histogram, so that a scrape-to-scrape difference gives the percentiles of a
                 // window (e.g. steady state without the first messages), which the p50/p99 gauges above cannot.
-                metrics.Histograms.Add(("xainomaly_nats_latency_seconds", "Time from JetStream storing a report to its records being stored (one count per UE record).",
+                metrics.Histograms.Add(("xainomaly_nats_latency_seconds", "Time from JetStream storing a report to its records being stored (one count per UE report, i.e. per message).",
                     NatsLatencyEdges, s => statistics.Latency.CountAtMost(s * 1000), () => statistics.Latency.Count, () => statistics.Latency.SumMs / 1000));
             }
             services.AddSingleton<NatsAnomalyPublisher>();

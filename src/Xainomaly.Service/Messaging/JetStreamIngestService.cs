@@ -38,7 +38,11 @@ public sealed class JetStreamIngestService(
     // one batch's latency stays far below the near-RT loop's 10 ms at the target rates.
     private const int MaxBatchMessages = 256;
 
-    private const int MaxBatchesInFlight = 4;
+    // Batches parsed and waiting, being scored or being stored at once. Deep enough that while the batch loop scores
+    // everything queued and the writer stores the batch before, more messages are already parsed and queued behind
+    // them: with 4 the batch loop sat idle ≈ 26 % of a drain waiting for input (16,300 records/s); 24 keeps it fed
+    // (17,700–20,600). Low rates are unaffected (their batches are small).
+    private const int MaxBatchesInFlight = 24;
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 

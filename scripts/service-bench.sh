@@ -40,7 +40,7 @@ if [ "$explainer" != none ] && [ ! -f "$explainer" ]; then
   "$x" fit-explainer --model "$model" --data "$data/valid.csv" --out "$explainer" --epochs 10 >/dev/null 2>&1
 fi
 
-rm -rf "$dir/js" "$dir"/db.sqlite*
+rm -rf "$dir/js" "$dir"/db.sqlite* "$dir/metrics-steady.txt"
 nats_pid=""; serve_pid=""
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
@@ -66,9 +66,11 @@ explain=()
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
 for _ in $(seq 2400); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.05; done
-start=$(date +%s.%N)
 ready=$(metrics || true)
 echo "$ready" | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
+# drain: the service starts consuming the moment its consumer is bound, which it reports itself (the poll above
+# notices up to ≈ 0.1 s later); with a load generator the clock starts when the replay starts, below.
+start=$(printf '%.6f' "$(echo "$ready" | sed -n 's/^xainomaly_nats_consumer_ready_timestamp_seconds \([0-9.e+]*\).*/\1/p')")
 serve_cpu0=$(cpu "$serve_pid")
 replay_cpu=""
 if [ "$rate" != drain ]; then
@@ -76,30 +78,60 @@ if [ "$rate" != drain ]; then
   # Steady state: the JetStream latency histogram is scraped once the replay has run for a while and again at the end;
   # the difference holds only the records in between, without the first messages (whose handling compiles the
   # service's ingest path on first use) — see the "steady state" line at the end.
-  rm -f "$dir/metrics-steady.txt"
   ( sleep "$steady_after"; metrics >"$dir/metrics-steady.txt" 2>/dev/null ) &
   snap_pid=$!
+  start=$(date +%s.%N)
   { time ${XAINOMALY_BENCH_REPLAY_PREFIX:-} "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
   replay=$(cat "$dir/replay.json")
   replay_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$dir/replay.time")
   wait "$snap_pid" || true
 fi
 records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
-for _ in $(seq 12000); do
-  stored=$(metrics | sed -n 's/^xainomaly_stored_total \([0-9]*\).*/\1/p')
+# While records are stored, poll with bash's own /dev/tcp (no process per poll: a curl costs ≈ 50 ms of CPU here,
+# which at 20 polls/s took a quarter of the two cores away from the service it measured) and take the end time from
+# the service's own last-batch timestamp rather than from when the poll noticed.
+stored_now() {
+  stored=""
+  exec 3<>"/dev/tcp/127.0.0.1/$http_port" || return 0
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  local line
+  while IFS= read -r line <&3; do
+    case $line in "xainomaly_stored_total "*) stored=${line#* } ;; esac
+  done
+  exec 3<&-
+}
+for _ in $(seq 6000); do
+  stored_now
   [ "$stored" = "$records" ] && break
-  sleep 0.05
+  sleep 0.1
 done
-end=$(date +%s.%N)
+m0=$ready
 serve_cpu=$(echo "$(cpu "$serve_pid") - $serve_cpu0" | bc)
 nats_cpu=$(echo "$(cpu "$nats_pid") - $nats_cpu0" | bc)
 m=$(metrics)
+end=$(echo "$m" | sed -n 's/^xainomaly_last_batch_timestamp_seconds \([0-9.e+]*\).*/\1/p')
+end=$(printf '%.6f' "$end")
 echo "rate: $rate"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
 echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $stored" | bc) µs per record), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
 replay_send_cpu=$(echo "$replay" | sed -n 's/.*"cpuSeconds": \([0-9.]*\).*/\1/p')
 [ -n "$replay_send_cpu" ] && echo "replay cpu while publishing: $replay_send_cpu s ($(echo "$replay" | sed -n 's/.*"cpuMicrosecondsPerRecord": \([0-9.]*\).*/\1/p') µs per record; the rest of its cpu seconds is start-up and reading the file)"
+val() { echo "$1" | sed -n "s/^$2 \\([0-9.e+-]*\\).*/\\1/p"; }
+gc_line() {
+  local a0 a1 p0 p1 g0 g1 g2 h0 h1 h2
+  a0=$(val "$m0" xainomaly_allocated_bytes_total); a1=$(val "$m" xainomaly_allocated_bytes_total)
+  [ -n "$a0" ] && [ -n "$a1" ] || return 0
+  p0=$(val "$m0" xainomaly_gc_pause_seconds_total); p1=$(val "$m" xainomaly_gc_pause_seconds_total)
+  for g in 0 1 2; do
+    eval "g$g=\$(val \"\$m0\" 'xainomaly_gc_collections_total{generation=\"$g\"}')"
+    eval "h$g=\$(val \"\$m\" 'xainomaly_gc_collections_total{generation=\"$g\"}')"
+  done
+  printf 'gc while measured: %s MB allocated (%s bytes per record), collections gen0/1/2 %s/%s/%s, paused %s s\n' \
+    "$(echo "($a1 - $a0) / 1048576" | bc)" "$(echo "($a1 - $a0) / $stored" | bc)" \
+    "$((h0 - g0))" "$((h1 - g1))" "$((h2 - g2))" "$(printf '%.3f' "$(echo "$p1 - $p0" | bc -l)")"
+}
+gc_line
 echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
 if [ -s "$dir/metrics-steady.txt" ]; then
   hist() { grep '^xainomaly_nats_latency_seconds_bucket' | sed 's/.*le="\([^"]*\)"} \([0-9]*\).*/\1 \2/'; }

@@ -218,13 +218,26 @@ public sealed class ApiTests
     public async Task Health_and_metrics_endpoints_answer()
     {
         await using var svc = await RunningService.StartAsync(M.Trained);
+        Assert.Equal(0, await svc.MetricAsync("xainomaly_last_batch_timestamp_seconds"));
         var (live, l) = await svc.GetJsonAsync("/health/live");
         Assert.Equal(200, live);
         Assert.Equal("live", l.GetProperty("status").GetString());
         var (ready, r) = await svc.GetJsonAsync("/health/ready");
         Assert.Equal(200, ready);
         Assert.True(r.GetProperty("storeOpen").GetBoolean());
+        double cpuBefore = await svc.MetricAsync("process_cpu_seconds_total");
+        double allocatedBefore = await svc.MetricAsync("xainomaly_allocated_bytes_total");
+        double before = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
         await svc.PostAsync(Models.Array(M.AnomalousRows.Take(3).Select(x => M.FlatRow(x))));
+        double after = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
+        double last = await svc.MetricAsync("xainomaly_last_batch_timestamp_seconds");
+        Assert.InRange(last, before - 0.001, after + 0.001);
+        Assert.True(await svc.MetricAsync("process_cpu_seconds_total") >= cpuBefore);
+        Assert.True(await svc.MetricAsync("xainomaly_allocated_bytes_total") > allocatedBefore, "scoring three records allocates");
+        Assert.True(await svc.MetricAsync("xainomaly_gc_heap_bytes") > 0);
+        Assert.True(await svc.MetricAsync("xainomaly_gc_pause_seconds_total") >= 0);
+        double gen0 = await svc.MetricAsync("xainomaly_gc_collections_total{generation=\"0\"}");
+        Assert.True(gen0 >= await svc.MetricAsync("xainomaly_gc_collections_total{generation=\"2\"}"), "a gen-2 collection counts in gen 0 too");
         var text = await svc.MetricsAsync();
         Assert.Contains("# TYPE xainomaly_end_to_end_latency_seconds histogram", text, StringComparison.Ordinal);
         Assert.Equal(3, await svc.MetricAsync("xainomaly_end_to_end_latency_seconds_count"));

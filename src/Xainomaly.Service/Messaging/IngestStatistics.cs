@@ -32,7 +32,23 @@ public sealed class IngestStatistics
     public LatencyHistogram Latency { get; } = new();
 
     /// <summary>True while the consumer is bound and receiving.</summary>
-    public bool Ready { get; internal set; }
+    public bool Ready
+    {
+        get => _readySinceTicks != 0;
+        internal set => Volatile.Write(ref _readySinceTicks, value ? (_readySinceTicks != 0 ? _readySinceTicks : DateTime.UtcNow.Ticks) : 0);
+    }
+
+    /// <summary>Since when the consumer has been bound (UTC), or null while it is not.</summary>
+    public DateTime? ReadySince
+    {
+        get
+        {
+            long ticks = Volatile.Read(ref _readySinceTicks);
+            return ticks == 0 ? null : new DateTime(ticks, DateTimeKind.Utc);
+        }
+    }
+
+    private long _readySinceTicks;
 
     /// <summary>The last error the ingest recovered from, if any.</summary>
     public string? LastError { get; internal set; }

@@ -57,6 +57,8 @@ public static class MessagingSetup
                 metrics.Gauges.Add(("xainomaly_nats_dead_letters", "Messages or records sent to the dead-letter subject.", () => statistics.DeadLettered));
                 metrics.Gauges.Add(("xainomaly_nats_retries", "Messages handed back to JetStream for another delivery after a failure.", () => statistics.Retried));
                 metrics.Gauges.Add(("xainomaly_nats_consumer_ready", "1 while the JetStream consumer is bound.", () => statistics.Ready ? 1 : 0));
+                metrics.Gauges.Add(("xainomaly_nats_consumer_ready_timestamp_seconds", "Unix time since which the JetStream consumer has been bound (0 while it is not).",
+                    () => statistics.ReadySince is { } since ? (since - DateTime.UnixEpoch).TotalSeconds : 0));
                 metrics.Gauges.Add(("xainomaly_nats_latency_p50_seconds", "Median time from JetStream storing a report to its records being stored.", () => Seconds(statistics.Latency.Percentile(0.5))));
                 metrics.Gauges.Add(("xainomaly_nats_latency_p99_seconds", "99th percentile of the time from JetStream storing a report to its records being stored.", () => Seconds(statistics.Latency.Percentile(0.99))));
                 // The same latencies as a histogram, so that a scrape-to-scrape difference gives the percentiles of a

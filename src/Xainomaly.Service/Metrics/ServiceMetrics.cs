@@ -24,6 +24,7 @@ public sealed class ServiceMetrics
     private long _batches;
     private long _queued;
     private long _stored;
+    private long _lastBatchTicks;
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private long _rateWindowStartTicks = Environment.TickCount64;
     private long _rateWindowCount;
@@ -82,6 +83,7 @@ public sealed class ServiceMetrics
         Interlocked.Add(ref _explained, explained);
         Interlocked.Add(ref _stored, stored);
         Interlocked.Increment(ref _batches);
+        Volatile.Write(ref _lastBatchTicks, DateTime.UtcNow.Ticks);
     }
 
     /// <summary>Adds to (or, negative, takes from) the queued-records gauge.</summary>
@@ -154,10 +156,26 @@ public sealed class ServiceMetrics
         sb.Append("xainomaly_stored_total ").Append(Interlocked.Read(ref _stored)).Append('\n');
         Header(sb, "xainomaly_batches_total", "Scoring batches run.", "counter");
         sb.Append("xainomaly_batches_total ").Append(Interlocked.Read(ref _batches)).Append('\n');
+        // When the last batch was stored: staleness alerts, and a load test can read its end time from here instead of
+        // polling fast (a poll every few milliseconds costs the cores it measures).
+        Header(sb, "xainomaly_last_batch_timestamp_seconds", "Unix time at which the last batch was stored (0 before the first).", "gauge");
+        long last = Volatile.Read(ref _lastBatchTicks);
+        sb.Append("xainomaly_last_batch_timestamp_seconds ").Append(last == 0 ? "0" : Num((last - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond)).Append('\n');
         Header(sb, "xainomaly_queue_lag_records", "Records received but not yet scored and stored.", "gauge");
         sb.Append("xainomaly_queue_lag_records ").Append(Interlocked.Read(ref _queued)).Append('\n');
         Header(sb, "xainomaly_uptime_seconds", "Seconds since the service started.", "gauge");
         sb.Append("xainomaly_uptime_seconds ").Append(Num((DateTimeOffset.UtcNow - _started).TotalSeconds)).Append('\n');
+        // The runtime's own figures: allocation and collector pauses are most of what a latency outlier is made of.
+        Header(sb, "process_cpu_seconds_total", "User and system CPU time of the service process.", "counter");
+        sb.Append("process_cpu_seconds_total ").Append(Num(Environment.CpuUsage.TotalTime.TotalSeconds)).Append('\n');
+        Header(sb, "xainomaly_allocated_bytes_total", "Bytes allocated on the managed heap since the start.", "counter");
+        sb.Append("xainomaly_allocated_bytes_total ").Append(GC.GetTotalAllocatedBytes()).Append('\n');
+        Header(sb, "xainomaly_gc_collections_total", "Garbage collections, by generation (a collection of generation 2 counts in 0 and 1 too).", "counter");
+        for (int g = 0; g <= 2; g++) sb.Append("xainomaly_gc_collections_total{generation=\"").Append(g).Append("\"} ").Append(GC.CollectionCount(g)).Append('\n');
+        Header(sb, "xainomaly_gc_pause_seconds_total", "Time the runtime paused the service's threads for garbage collection.", "counter");
+        sb.Append("xainomaly_gc_pause_seconds_total ").Append(Num(GC.GetTotalPauseDuration().TotalSeconds)).Append('\n');
+        Header(sb, "xainomaly_gc_heap_bytes", "Managed heap size after the last garbage collection.", "gauge");
+        sb.Append("xainomaly_gc_heap_bytes ").Append(GC.GetGCMemoryInfo().HeapSizeBytes).Append('\n');
         foreach (var (name, help, value) in Gauges)
         {
             Header(sb, name, help, "gauge");

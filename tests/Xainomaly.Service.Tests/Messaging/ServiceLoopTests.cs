@@ -57,7 +57,10 @@ public sealed class ServiceLoopTests
         await service.StartAsync();
         var store = service.Services.GetRequiredService<IResultStore>();
         var statistics = service.Services.GetRequiredService<IngestStatistics>();
+        var beforeReady = DateTime.UtcNow;
         Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, TimeSpan.FromSeconds(10)), "the ingest binds its stream and consumer");
+        Assert.NotNull(statistics.ReadySince);
+        Assert.InRange(statistics.ReadySince.Value, beforeReady.AddSeconds(-30), DateTime.UtcNow);
 
         var messages = ReplaySource.Load(reports, null);
         var js = new NatsJSContext(nats);

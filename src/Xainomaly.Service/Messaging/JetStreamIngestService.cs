@@ -254,7 +254,7 @@ public sealed class JetStreamIngestService(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             error = deadline.IsCancellationRequested
-                ? $"not done within {options.WarmUpTimeout.TotalSeconds:0.###} s"
+                ? string.Create(CultureInfo.InvariantCulture, $"not done within {options.WarmUpTimeout.TotalSeconds:0.###} s")
                 : $"{e.GetType().Name}: {e.Message}";
         }
         await stopConsuming.CancelAsync().ConfigureAwait(false);

@@ -188,6 +188,36 @@ public sealed class IngestWarmUpTests
     }
 
     [Fact]
+    public async Task A_warm_up_cut_short_by_its_time_cap_removes_its_stream_and_the_service_works()
+    {
+        string token = MessagingTestEnv.Unique();
+        // A cap far below what the warm-up needs: it stops wherever it is (creating the stream, publishing, consuming).
+        var options = Options(token, MessagingTestEnv.TempDir()) with { WarmUpTimeout = TimeSpan.FromMilliseconds(40) };
+        await using var nats = await MessagingTestEnv.ConnectAsync();
+        var js = new NatsJSContext(nats);
+        await using var service = Create(options);
+        await service.StartAsync();
+        var statistics = service.Services.GetRequiredService<IngestStatistics>();
+        Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, Patience), "the ingest binds its consumer: " + statistics.LastError);
+
+        var warmUp = service.Services.GetRequiredService<JetStreamIngestService>().WarmUp;
+        Assert.NotNull(warmUp);
+        Assert.Equal("not done within 0.04 s", warmUp.Error);
+        Assert.True(warmUp.Messages < 48);
+        // Bounded: the cap, then at most the stream's removal (2 s) and stopping the consume loop.
+        Assert.True(warmUp.Time < TimeSpan.FromSeconds(10), $"took {warmUp.Time}");
+        Assert.False(await StreamExistsAsync(js, warmUp.Stream), $"{warmUp.Stream} is still there");
+
+        for (int i = 0; i < 6; i++)
+            (await js.PublishAsync(options.ReportSubject, ReportPipeline.WarmUpReport(200 + i, 3))).EnsureSuccess();
+        Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Messages == 6, Patience), $"acked {statistics.Messages} of 6");
+        var store = service.Services.GetRequiredService<IResultStore>();
+        Assert.True(await MessagingTestEnv.WaitUntil(() => store.CountAsync(CancellationToken.None).Result == 18, Patience));
+        Assert.Equal(18, statistics.Records); // warm-up records still in the pipeline when the cap hit are not counted
+        Assert.Equal(0L, statistics.DeadLettered);
+    }
+
+    [Fact]
     public async Task Without_warm_up_no_stream_is_made_and_a_pipeline_without_dry_runs_is_never_warmed_up()
     {
         string token = MessagingTestEnv.Unique();

@@ -112,8 +112,8 @@ public sealed class ServiceHost : IAsyncDisposable
             return n;
         }
         ));
-        metrics.Gauges.Add(("xainomaly_warmup_seconds", "Time the start-up warm-up of the hot path took (0 without one).", () =>
-            app.Services.GetRequiredService<ReportPipeline>().WarmUpTime.TotalSeconds));
+        metrics.Gauges.Add(("xainomaly_warmup_seconds", "Time the start-up warm-up took: the hot path, and with NATS the JetStream ingest (0 without one).", () =>
+            WarmUpSeconds(app.Services)));
         // Fail on a model the pipeline refuses (e.g. a windowed detector) now, before binding.
         try
         {
@@ -127,6 +127,11 @@ public sealed class ServiceHost : IAsyncDisposable
         ApiEndpoints.Map(app, options);
         return new ServiceHost(app, options, store);
     }
+
+    // The pipeline's warm-up and, once it has run, the JetStream ingest's (both hold the start up, one after the other).
+    internal static double WarmUpSeconds(IServiceProvider services) =>
+        services.GetRequiredService<ReportPipeline>().WarmUpTime.TotalSeconds
+        + (services.GetService<JetStreamIngestService>()?.WarmUp?.Time.TotalSeconds ?? 0);
 
     /// <summary>Starts listening and processing.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

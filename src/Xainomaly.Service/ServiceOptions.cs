@@ -75,8 +75,14 @@ public sealed record ServiceOptions
     /// <summary>Most records scored together: concurrent requests are coalesced into batches up to this size.</summary>
     public int MaxBatchRecords { get; init; } = 4096;
 
-    /// <summary>Run synthetic reports through the hot path before taking records (compiles it ahead of the first batch).</summary>
+    /// <summary>
+    /// Run synthetic reports through the hot path before taking records (compiles it ahead of the first batch); with
+    /// <see cref="NatsUrl"/> also through the JetStream ingest (a private temporary stream) before the durable consumer is read.
+    /// </summary>
     public bool WarmUp { get; init; } = true;
+
+    /// <summary>Longest the JetStream ingest warm-up may hold the consumer's start up (it then gives up and the service goes on).</summary>
+    public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Anomalies the dashboard feed keeps in memory.</summary>
     public int FeedCapacity { get; init; } = 1000;

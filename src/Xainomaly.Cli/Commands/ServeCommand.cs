@@ -27,11 +27,12 @@ internal static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest accepted POST body.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
         var batch = new Option<int>("--max-batch") { Description = "Most records scored in one batch (concurrent requests are coalesced).", DefaultValueFactory = _ => defaults.MaxBatchRecords };
         var coalitions = new Option<int>("--coalitions") { Description = "fastSHAP-C coalitions per explained record for CS and EM.", DefaultValueFactory = _ => defaults.ConfidenceCoalitions };
+        var noWarmUp = new Option<bool>("--no-warm-up") { Description = "Skip the start-up warm-up (synthetic reports through the hot path and, with --nats, the JetStream ingest); the first records then wait while that code compiles." };
         var json = CliHost.JsonOption();
         var command = new Command("serve",
             "Run the detection service: POST UE reports to /v1/reports, query /v1/anomalies and /v1/explanations/{id}, " +
             "scrape /metrics, watch the dashboard at /. Runs until Ctrl-C or SIGTERM, then drains and flushes.");
-        foreach (var o in new Option[] { model, explainer, http, nats, store, influx, influxDb, explainAll, top, tput, rsrp, rsrq, history, maxBody, batch, coalitions, json })
+        foreach (var o in new Option[] { model, explainer, http, nats, store, influx, influxDb, explainAll, top, tput, rsrp, rsrq, history, maxBody, batch, coalitions, noWarmUp, json })
             command.Options.Add(o);
         host.SetAction(command, json, (parse, console) =>
         {
@@ -63,6 +64,7 @@ internal static class ServeCommand
                 MaxBodyBytes = parse.GetValue(maxBody),
                 MaxBatchRecords = parse.GetValue(batch),
                 ConfidenceCoalitions = parse.GetValue(coalitions),
+                WarmUp = !parse.GetValue(noWarmUp),
             };
             return RunAsync(options, console).GetAwaiter().GetResult();
         });

@@ -5,9 +5,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 using Xainomaly.Detection;
+using Xainomaly.Service.Messaging;
 using Xainomaly.Service.Metrics;
 using Xainomaly.Service.Pipeline;
 using Xainomaly.Service.Storage;
@@ -78,7 +80,7 @@ internal static class ApiEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         }));
-        app.MapGet("/v1/info", (DetectorModel model, ReportPipeline pipeline) => JsonResult(w =>
+        app.MapGet("/v1/info", (HttpContext ctx, DetectorModel model, ReportPipeline pipeline) => JsonResult(w =>
         {
             w.WriteStartObject();
             w.WriteString("model", model.Info.Kind);
@@ -86,7 +88,20 @@ internal static class ApiEndpoints
             w.WriteNumber("threshold", model.Detector.Threshold);
             if (pipeline.ExplainerMethod is null) w.WriteNull("explainer");
             else w.WriteString("explainer", pipeline.ExplainerMethod);
-            w.WriteNumber("warmUpSeconds", Math.Round(pipeline.WarmUpTime.TotalSeconds, 3));
+            w.WriteNumber("warmUpSeconds", Math.Round(ServiceHost.WarmUpSeconds(ctx.RequestServices), 3));
+            if (ctx.RequestServices.GetService<JetStreamIngestService>()?.WarmUp is { } ingest)
+            {
+                w.WriteStartObject("ingestWarmUp");
+                w.WriteNumber("seconds", Math.Round(ingest.Time.TotalSeconds, 3));
+                w.WriteNumber("messages", ingest.Messages);
+                w.WriteNumber("records", ingest.Records);
+                w.WriteStartArray("batches");
+                foreach (int b in ingest.Batches) w.WriteNumberValue(b);
+                w.WriteEndArray();
+                if (ingest.Error is null) w.WriteNull("error");
+                else w.WriteString("error", ingest.Error);
+                w.WriteEndObject();
+            }
             w.WriteStartArray("features");
             foreach (var f in model.InputFeatureNames) w.WriteStringValue(f);
             w.WriteEndArray();

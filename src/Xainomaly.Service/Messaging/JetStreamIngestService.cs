@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 
 using Microsoft.Extensions.Hosting;
@@ -17,6 +19,8 @@ namespace Xainomaly.Service.Messaging;
 /// acknowledged only after the pipeline returned its outcomes (accepted records are then stored), so a crash loses no
 /// acknowledged record; a redelivered message is stored once because the store is idempotent on (ue-id, timestamp).
 /// Rejected records and messages that keep failing go to the dead-letter subject with the reason in a header.
+/// With <see cref="ServiceOptions.WarmUp"/>, the first bind warms the ingest path up before reading the durable
+/// consumer (see <see cref="WarmUp"/>).
 /// </summary>
 public sealed class JetStreamIngestService(
     INatsConnection connection,
@@ -46,23 +50,45 @@ public sealed class JetStreamIngestService(
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Prefix of the warm-up's temporary stream names (followed by random hex).</summary>
+    public const string WarmUpStreamPrefix = "XAINOMALY_WARMUP_";
+
+    /// <summary>Prefix of the warm-up's subjects (followed by the same hex): outside <c>ran.&gt;</c>, so no stream of the user's captures them.</summary>
+    public const string WarmUpSubjectPrefix = "_xainomaly.warmup.";
+
+    // Warm-up messages published per phase; each phase waits until the ingest acknowledged the one before, so the
+    // consume loop sees a lone message, a few, then a burst, and hands the pipeline batches of different sizes (the
+    // last ones concurrently, as under load). UE records per message cycle 1…4, as in ue.json.gz (≈ 2.5 on average).
+    private static readonly int[] WarmUpPhases = [1, 3, 8, 36];
+
+    // Removing the temporary stream gets its own short deadline: it must also run after a timeout or at shutdown.
+    private static readonly TimeSpan WarmUpCleanupTimeout = TimeSpan.FromSeconds(2);
+
     private bool _deadStream;
+    private bool _warmUpTried;
+
+    /// <summary>The ingest warm-up of this instance, once it has run (null before, and without one).</summary>
+    public IngestWarmUp? WarmUp { get; private set; }
 
     /// <summary>The consumer configuration the ingest binds to (durable, explicit ack, bounded deliveries).</summary>
     public static ConsumerConfig ConsumerConfigFor(ServiceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ConsumerConfig(options.ConsumerName)
-        {
-            AckPolicy = ConsumerConfigAckPolicy.Explicit,
-            AckWait = options.AckWait,
-            // One delivery more than MaxDeliveries: if the process dies while handling the last allowed delivery,
-            // the server still hands the message over once more, and that extra delivery goes straight to the
-            // dead-letter subject instead of the message staying in the work queue for ever.
-            MaxDeliver = options.MaxDeliveries + 1,
-            MaxAckPending = 20_000,
-            FilterSubject = options.ReportSubject,
-        };
+        return WithIngestSettings(new ConsumerConfig(options.ConsumerName), options, options.ReportSubject);
+    }
+
+    // What the durable consumer and the warm-up's ephemeral one share, so that the warm-up consumes as the ingest does.
+    private static ConsumerConfig WithIngestSettings(ConsumerConfig config, ServiceOptions options, string subject)
+    {
+        config.AckPolicy = ConsumerConfigAckPolicy.Explicit;
+        config.AckWait = options.AckWait;
+        // One delivery more than MaxDeliveries: if the process dies while handling the last allowed delivery,
+        // the server still hands the message over once more, and that extra delivery goes straight to the
+        // dead-letter subject instead of the message staying in the work queue for ever.
+        config.MaxDeliver = options.MaxDeliveries + 1;
+        config.MaxAckPending = 20_000;
+        config.FilterSubject = subject;
+        return config;
     }
 
     /// <summary>Creates (or updates) the work-queue stream of UE reports: file storage, each message kept until acknowledged.</summary>
@@ -98,10 +124,16 @@ public sealed class JetStreamIngestService(
                 var js = new NatsJSContext(connection);
                 var consumer = await EnsureAsync(js, options, stoppingToken).ConfigureAwait(false);
                 _deadStream = await EnsureDeadLetterStreamAsync(js, stoppingToken).ConfigureAwait(false);
+                if (options.WarmUp && !_warmUpTried && pipeline.SupportsDryRun)
+                {
+                    // Once per process: a later bind (after a NATS restart) finds the code compiled already.
+                    _warmUpTried = true;
+                    WarmUp = await WarmUpAsync(js, stoppingToken).ConfigureAwait(false);
+                }
                 statistics.Ready = true;
                 backoff = TimeSpan.FromMilliseconds(100);
                 logger.LogInformation("Consuming {Subject} from stream {Stream} as {Consumer}", options.ReportSubject, options.StreamName, options.ConsumerName);
-                await ConsumeAsync(js, consumer, stoppingToken).ConfigureAwait(false);
+                await ConsumeAsync(js, consumer, new Run(statistics, dryRun: false), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -149,7 +181,119 @@ public sealed class JetStreamIngestService(
         }
     }
 
-    private async Task ConsumeAsync(INatsJSContext js, INatsJSConsumer consumer, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs synthetic UE reports through the real ingest path before the durable consumer is read: a private, temporary
+    /// stream (memory storage, a subject of its own), an ephemeral consumer configured as the durable one, and the same
+    /// consume loop, batch handling, pipeline call and acknowledgements as real messages, the records as dry runs (scored
+    /// and explained, never stored, remembered, published, dead-lettered or counted). The first real messages then find
+    /// that code compiled instead of waiting behind its compilation. Bounded by <see cref="ServiceOptions.WarmUpTimeout"/>;
+    /// a failure is logged and costs only speed. The stream is deleted in every case.
+    /// </summary>
+    private async Task<IngestWarmUp> WarmUpAsync(INatsJSContext js, CancellationToken stoppingToken)
+    {
+        var clock = Stopwatch.StartNew();
+        string hex = RandomNumberGenerator.GetHexString(16, lowercase: true);
+        string stream = WarmUpStreamPrefix + hex.ToUpperInvariant();
+        string subject = WarmUpSubjectPrefix + hex;
+        var run = new Run(new IngestStatistics(), dryRun: true);
+        int sent = 0, records = 0;
+        string? error = null;
+        bool mayExist = false;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(options.WarmUpTimeout);
+        using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        Task consuming = Task.CompletedTask;
+        try
+        {
+            mayExist = true;
+            try
+            {
+                await js.CreateStreamAsync(
+                    new StreamConfig(stream, [subject])
+                    {
+                        Retention = StreamConfigRetention.Workqueue,
+                        Storage = StreamConfigStorage.Memory,
+                        // Bounds in case the process dies before removing it: the messages expire, the stream stays small.
+                        MaxAge = TimeSpan.FromMinutes(1),
+                        MaxBytes = 1 << 20,
+                    },
+                    deadline.Token).ConfigureAwait(false);
+            }
+            catch (NatsJSApiException)
+            {
+                mayExist = false; // the server refused it (e.g. a limit, or a stream of the user's captures the subject)
+                throw;
+            }
+            var config = WithIngestSettings(new ConsumerConfig { Name = "xainomaly-warmup-" + hex, InactiveThreshold = TimeSpan.FromMinutes(1) }, options, subject);
+            var consumer = await js.CreateOrUpdateConsumerAsync(stream, config, deadline.Token).ConfigureAwait(false);
+            consuming = ConsumeAsync(js, consumer, run, stopConsuming.Token);
+            foreach (int count in WarmUpPhases)
+            {
+                var acks = new Task<PubAckResponse>[count];
+                for (int i = 0; i < count; i++, sent++)
+                {
+                    int ues = 1 + (sent % 4);
+                    records += ues;
+                    acks[i] = js.PublishAsync(subject, ReportPipeline.WarmUpReport(sent, ues), cancellationToken: deadline.Token).AsTask();
+                }
+                foreach (var ack in await Task.WhenAll(acks).ConfigureAwait(false)) ack.EnsureSuccess();
+                while (run.Statistics.Messages < sent)
+                {
+                    // A failed warm-up batch or a consume loop that ended ends the warm-up with its exception.
+                    if (run.Failed.IsCompleted) await run.Failed.ConfigureAwait(false);
+                    if (consuming.IsCompleted) await consuming.ConfigureAwait(false);
+                    await Task.WhenAny(consuming, run.Failed, Task.Delay(1, deadline.Token)).ConfigureAwait(false);
+                    deadline.Token.ThrowIfCancellationRequested();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            error = "the service stopped during the warm-up";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = deadline.IsCancellationRequested
+                ? string.Create(CultureInfo.InvariantCulture, $"not done within {options.WarmUpTimeout.TotalSeconds:0.###} s")
+                : $"{e.GetType().Name}: {e.Message}";
+        }
+        await stopConsuming.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await consuming.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failed batch is reported above; otherwise the loop was only stopped.
+            if (e is not OperationCanceledException) error ??= $"{e.GetType().Name}: {e.Message}";
+        }
+        if (mayExist) await DeleteWarmUpStreamAsync(js, stream).ConfigureAwait(false);
+        var warmUp = new IngestWarmUp(stream, (int)run.Statistics.Messages, records, [.. run.Batches], clock.Elapsed, error);
+        if (error is null)
+            logger.LogInformation("Warmed the JetStream ingest up in {Milliseconds} ms ({Messages} messages, {Records} records, batches of {Batches} messages)", (int)warmUp.Time.TotalMilliseconds, warmUp.Messages, records, string.Join(", ", warmUp.Batches));
+        else
+            logger.LogWarning("The JetStream ingest warm-up stopped after {Milliseconds} ms ({Error}); the first messages will be slower", (int)warmUp.Time.TotalMilliseconds, error);
+        return warmUp;
+    }
+
+    private async Task DeleteWarmUpStreamAsync(INatsJSContext js, string stream)
+    {
+        using var cleanup = new CancellationTokenSource(WarmUpCleanupTimeout);
+        try
+        {
+            await js.DeleteStreamAsync(stream, cleanup.Token).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            // Never created.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("Could not delete the warm-up stream {Stream} ({Type}: {Message}); it holds only synthetic reports, in memory, for at most a minute", stream, e.GetType().Name, e.Message);
+        }
+    }
+
+    private async Task ConsumeAsync(INatsJSContext js, INatsJSConsumer consumer, Run run, CancellationToken stoppingToken)
     {
         var channel = Channel.CreateBounded<INatsJSMsg<byte[]>>(new BoundedChannelOptions(MaxBatchMessages * MaxBatchesInFlight) { SingleReader = true, SingleWriter = true });
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -179,7 +323,9 @@ public sealed class JetStreamIngestService(
                 var batch = new List<INatsJSMsg<byte[]>>(MaxBatchMessages);
                 while (batch.Count < MaxBatchMessages && channel.Reader.TryRead(out var msg)) batch.Add(msg);
                 if (inFlight.Count == MaxBatchesInFlight) await inFlight.Dequeue().ConfigureAwait(false);
-                inFlight.Enqueue(HandleBatchAsync(js, batch, stoppingToken));
+                var handling = HandleBatchAsync(js, batch, run, stoppingToken);
+                if (run.DryRun) run.Watch(batch.Count, handling);
+                inFlight.Enqueue(handling);
             }
             while (inFlight.Count > 0) await inFlight.Dequeue().ConfigureAwait(false);
         }
@@ -201,7 +347,9 @@ public sealed class JetStreamIngestService(
         }
     }
 
-    private async Task HandleBatchAsync(INatsJSContext js, List<INatsJSMsg<byte[]>> batch, CancellationToken cancellationToken)
+    // A dry run (warm-up) handles its messages as real ones but counts into its own statistics, and a message it would
+    // dead-letter or hand back for another delivery fails the warm-up instead: warm-up messages never leave the ingest.
+    private async Task HandleBatchAsync(INatsJSContext js, List<INatsJSMsg<byte[]>> batch, Run run, CancellationToken cancellationToken)
     {
         var reports = new List<IncomingReport>(batch.Count * 3);
         var ranges = new (int Start, int Count, string? Poison)[batch.Count];
@@ -215,7 +363,7 @@ public sealed class JetStreamIngestService(
                 ranges[i] = (start, 0, $"not processed in {options.MaxDeliveries} deliveries (the service stopped or failed each time)");
                 continue;
             }
-            if (!ReportSplitter.TrySplit(msg.Data ?? [], "nats", reports, out string? reason))
+            if (!ReportSplitter.TrySplit(msg.Data ?? [], "nats", reports, out string? reason, run.DryRun))
             {
                 ranges[i] = (start, 0, reason);
                 continue;
@@ -230,12 +378,12 @@ public sealed class JetStreamIngestService(
             {
                 outcomes = await pipeline.ProcessAsync(reports, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !run.DryRun)
             {
                 if (batch.Count > 1)
                 {
                     // Find the message that fails: each one alone, so good messages are not held back by a bad one.
-                    foreach (var msg in batch) await HandleBatchAsync(js, [msg], cancellationToken).ConfigureAwait(false);
+                    foreach (var msg in batch) await HandleBatchAsync(js, [msg], run, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 await FailedAsync(js, batch[0], e, cancellationToken).ConfigureAwait(false);
@@ -251,13 +399,15 @@ public sealed class JetStreamIngestService(
             if (outcome.Accepted) accepted++;
             else rejections.TryAdd(outcome.Index, outcome.Reason ?? "rejected");
         }
-        statistics.AddRecords(accepted);
-        statistics.AddRejected(rejections.Count);
+        run.Statistics.AddRecords(accepted);
+        run.Statistics.AddRejected(rejections.Count);
 
         for (int i = 0; i < batch.Count; i++)
         {
             var msg = batch[i];
             var (start, count, poison) = ranges[i];
+            if (run.DryRun && (poison is not null || rejections.Count > 0))
+                throw new InvalidOperationException($"a warm-up message was refused: {poison ?? string.Join("; ", rejections.Values)}");
             if (poison is not null)
             {
                 await DeadLetterAsync(js, msg, msg.Data ?? [], poison, cancellationToken).ConfigureAwait(false);
@@ -271,8 +421,8 @@ public sealed class JetStreamIngestService(
                 }
             }
             await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            statistics.AddMessages(1);
-            if (poison is null && msg.Metadata is { } meta) statistics.Latency.Record(done - meta.Timestamp, count);
+            run.Statistics.AddMessages(1);
+            if (poison is null && msg.Metadata is { } meta) run.Statistics.Latency.Record(done - meta.Timestamp, count);
         }
     }
 
@@ -313,6 +463,30 @@ public sealed class JetStreamIngestService(
         }
         statistics.AddDeadLettered(1);
         logger.LogInformation("Dead-lettered a record of message {Sequence} to {Subject}: {Reason}", Sequence(msg), options.DeadLetterSubject, reason);
+    }
+
+    // Where one consume run's counters go, and whether its messages are the warm-up's (dry runs).
+    private sealed class Run(IngestStatistics statistics, bool dryRun)
+    {
+        private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IngestStatistics Statistics { get; } = statistics;
+
+        public bool DryRun { get; } = dryRun;
+
+        // Sizes of the batches handed to the pipeline (kept for dry runs only: the warm-up's report).
+        public List<int> Batches { get; } = [];
+
+        // Faults with the first failed batch: the consume loop itself notices a failed batch only when it awaits it.
+        public Task Failed => _failed.Task;
+
+        public void Watch(int messages, Task handling)
+        {
+            Batches.Add(messages);
+            handling.ContinueWith(
+                (t, state) => ((TaskCompletionSource)state!).TrySetException(t.Exception!.InnerExceptions),
+                _failed, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     private static long Deliveries(INatsJSMsg<byte[]> msg) => (long)(msg.Metadata?.NumDelivered ?? 1);

@@ -38,6 +38,8 @@ public static class MessagingSetup
                 throw new ArgumentException($"--nats: '{options.NatsUrl}' is not a NATS URL (expected e.g. nats://127.0.0.1:4222).", nameof(options));
             if (options.MaxDeliveries < 1)
                 throw new ArgumentException($"MaxDeliveries must be at least 1, not {options.MaxDeliveries}.", nameof(options));
+            if (options.WarmUpTimeout <= TimeSpan.Zero)
+                throw new ArgumentException($"WarmUpTimeout must be positive, not {options.WarmUpTimeout}.", nameof(options));
             services.AddSingleton<INatsConnection>(sp => new NatsConnection(new NatsOpts
             {
                 Url = options.NatsUrl,

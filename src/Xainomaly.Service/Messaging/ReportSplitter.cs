@@ -9,9 +9,10 @@ internal static class ReportSplitter
 {
     /// <summary>
     /// Appends the message's records to <paramref name="into"/>; returns false with the reason when the body is not a
-    /// JSON object or array of objects (then nothing is appended). Records are slices of <paramref name="body"/>.
+    /// JSON object or array of objects (then nothing is appended). Records are slices of <paramref name="body"/>,
+    /// marked <see cref="IncomingReport.DryRun"/> when <paramref name="dryRun"/> (warm-up messages).
     /// </summary>
-    public static bool TrySplit(ReadOnlyMemory<byte> body, string source, List<IncomingReport> into, out string? reason)
+    public static bool TrySplit(ReadOnlyMemory<byte> body, string source, List<IncomingReport> into, out string? reason, bool dryRun = false)
     {
         var span = body.Span;
         int start = 0;
@@ -24,7 +25,7 @@ internal static class ReportSplitter
         if (span[start] == (byte)'{')
         {
             // The pipeline parses objects itself, so that every source gets the same per-field rejections.
-            into.Add(new IncomingReport(body, source));
+            into.Add(new IncomingReport(body, source) { DryRun = dryRun });
             reason = null;
             return true;
         }
@@ -49,7 +50,7 @@ internal static class ReportSplitter
                 }
                 int from = (int)reader.TokenStartIndex;
                 reader.Skip();
-                into.Add(new IncomingReport(body[from..(int)reader.BytesConsumed], source));
+                into.Add(new IncomingReport(body[from..(int)reader.BytesConsumed], source) { DryRun = dryRun });
                 element++;
             }
             while (reader.Read())

@@ -32,7 +32,6 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     private readonly IRecordSink[] _sinks;
     private readonly IAnomalyPublisher[] _publishers;
     private readonly IRecordExplainer? _explainer;
-    private readonly ServiceMetrics _metrics;
     private readonly ServiceOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -49,7 +48,11 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     private string[] _texts = [];
     private float[] _inputs = [];
     private Task? _loop;
-    private bool _warmingUp;
+
+    // Where a batch's side effects go: the real metrics, UE histories and feed, or — for warm-up (dry-run) records —
+    // throwaway ones of the same types, so that warm-up batches run the very code real batches run and leave no trace.
+    private readonly Lane _real;
+    private readonly Lane _dry;
 
     // Enough rows that the explainer's CS/EM chunk spreads over all cores, as in a real batch.
     private const int WarmUpRecords = 128;
@@ -80,13 +83,13 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         }
         if (explainer is not null && explainer.InputWidth != model.Detector.InputWidth)
             throw new InvalidDataException($"The explainer explains {explainer.InputWidth} features but the model takes {model.Detector.InputWidth}: it was fitted for another model.");
+        ArgumentNullException.ThrowIfNull(tracker);
         _model = model;
         _store = store;
         _sinks = [.. sinks];
         _publishers = [.. publishers];
         Feed = feed;
         Tracker = tracker;
-        _metrics = metrics;
         _options = options;
         _explainer = explainer;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -95,7 +98,12 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         _rows = model.Preprocessor.ForRows(KpiView.Names, UeSchema.TextColumns, "stream");
         var features = model.Preprocessor.Features;
         for (int i = 0; i < features.Count; i++) _featureColumns[i] = features[i].IsOneHot ? null : features[i].Column;
+        _real = new Lane(metrics, tracker, feed, DryRun: false);
+        _dry = new Lane(new ServiceMetrics(), new DegradationTracker(tracker.ThroughputDropPercent, tracker.RsrpDropDb, tracker.RsrqDropDb, DryRunHistory), new AnomalyFeed(DryRunHistory), DryRun: true);
     }
+
+    // UE history and feed length of the throwaway dry-run lane: enough for the degradation rule to run.
+    private const int DryRunHistory = 20;
 
     /// <summary>The recent anomalies (for the dashboard).</summary>
     public AnomalyFeed Feed { get; }
@@ -110,9 +118,21 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     public string? ExplainerMethod => _explainer?.Method;
 
     /// <inheritdoc />
+    public bool SupportsDryRun => true;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The call mixes dry-run and real reports.</exception>
     public async Task<IReadOnlyList<RecordOutcome>> ProcessAsync(IReadOnlyList<IncomingReport> reports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        bool dryRun = reports.Count > 0 && reports[0].DryRun;
+        for (int i = 1; i < reports.Count; i++)
+        {
+            if (reports[i].DryRun != dryRun)
+                throw new ArgumentException($"Report {i} is {(dryRun ? "real" : "a dry run")} but report 0 is {(dryRun ? "a dry run" : "real")}: one call holds only dry-run or only real reports.", nameof(reports));
+        }
+        var lane = dryRun ? _dry : _real;
+        var metrics = lane.Metrics;
         long started = Stopwatch.GetTimestamp();
         var received = DateTimeOffset.UtcNow;
         var perReport = new object?[reports.Count];
@@ -122,30 +142,30 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             var records = RecordParser.Parse(reports[i].Json.Span, i, out var reason, out var kind);
             if (records is null)
             {
-                _metrics.Rejected(kind!);
+                metrics.Rejected(kind!);
                 perReport[i] = new RecordOutcome(i, false, reason, null);
                 continue;
             }
             perReport[i] = records;
             accepted.AddRange(records);
         }
-        _metrics.StageTime(0, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.StageTime(0, Stopwatch.GetElapsedTime(started).TotalSeconds);
         var outcomes = new List<RecordOutcome>(Math.Max(reports.Count, accepted.Count));
         ScoredRecord[] scored = [];
         if (accepted.Count > 0)
         {
             if (!Running && _loop is null) throw new InvalidOperationException("The pipeline is not running (start the service first).");
-            var work = new Work(accepted, received, started);
-            _metrics.QueueChanged(accepted.Count);
+            var work = new Work(accepted, received, started, lane);
+            metrics.QueueChanged(accepted.Count);
             if (!_queue.Writer.TryWrite(work))
             {
-                _metrics.QueueChanged(-accepted.Count);
+                metrics.QueueChanged(-accepted.Count);
                 throw new InvalidOperationException("The pipeline is shutting down and takes no more records.");
             }
             scored = await work.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             var sources = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var r in reports) sources[r.Source] = sources.GetValueOrDefault(r.Source) + 1;
-            foreach (var (source, _) in sources) _metrics.RecordsAccepted(source, CountFrom(reports, perReport, source));
+            foreach (var (source, _) in sources) metrics.RecordsAccepted(source, CountFrom(reports, perReport, source));
         }
         int k = 0;
         for (int i = 0; i < perReport.Length; i++)
@@ -186,12 +206,12 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     /// Runs synthetic UE reports through the whole hot path once — parser, input transform, detector, explainer with
     /// CS/EM, record assembly and the store's write path in a rolled-back transaction — so that compiling that code
     /// happens before the service takes records instead of during its first batches (where it showed as hundreds of
-    /// milliseconds of latency). No UE history, metric or stored row is touched.
+    /// milliseconds of latency). No UE history, metric or stored row is touched: the batch runs in the dry-run lane.
+    /// Ingest paths then warm their own code up with dry-run reports (<see cref="IncomingReport.DryRun"/>).
     /// </summary>
     private async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        _warmingUp = true;
         try
         {
             var records = new List<ParsedRecord>(WarmUpRecords);
@@ -201,8 +221,8 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                     ?? throw new InvalidOperationException($"the warm-up report was rejected: {reason}");
                 records.AddRange(parsed);
             }
-            var work = new Work(records, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp());
-            var scored = ScoreBatch([work], records.Count, out _);
+            var work = new Work(records, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp(), _dry);
+            var scored = ScoreBatch([work], records.Count, _dry, out _);
             await _store.WarmUpAsync(scored, cancellationToken).ConfigureAwait(false);
             foreach (var r in scored) AnomalyPayload.Write(r);
         }
@@ -211,28 +231,36 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             // A warm-up that fails costs only speed; the real batches report their own errors.
             _logger.LogWarning(e, "The warm-up failed; the first batches will be slower");
         }
-        finally
-        {
-            _warmingUp = false;
-        }
         WarmUpTime = clock.Elapsed;
         _logger.LogInformation("Warmed up in {Milliseconds} ms", (int)WarmUpTime.TotalMilliseconds);
     }
 
-    // One synthetic UE report in the wire format of ue.json.gz, its values varied with i (plausible radio values).
-    private static byte[] WarmUpReport(int i)
+    /// <summary>
+    /// One synthetic UE report in the wire format of ue.json.gz with <paramref name="ues"/> UE records (UE ids
+    /// <c>warm-up-i</c>, <c>warm-up-i-1</c>, …), its values varied with <paramref name="i"/> (plausible radio values).
+    /// Shared by the pipeline's and the JetStream ingest's warm-ups.
+    /// </summary>
+    internal static byte[] WarmUpReport(int i, int ues = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ues, 1);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        string Rf(double rsrp) => string.Format(inv, "{{\"rsrp\":{0},\"rsrq\":{1},\"rssinr\":{2}}}", rsrp, -10.5 - (i % 7 * 0.3), rsrp + 120.25);
-        var sb = new System.Text.StringBuilder(1024);
-        sb.Append(inv, $"{{\"ueMeasReport\":{{\"du-id\":{1000 + (i % 9)},\"measTimeStampRf\":\"2021-06-25T11:42:{i % 60:00}.{i:000}\",\"ueMeasReportList\":[");
-        sb.Append(inv, $"{{\"ue-id\":\"warm-up-{i}\",\"nrCellIdentity\":\"c{1 + (i % 5)}/B13\",\"targetTput\":0.75,\"servingCellRfReport\":{Rf(-80.5 - (i % 40))},\"neighbourCellList\":[");
-        for (int k = 0; k < UeSchema.NeighbourCount; k++)
+        var sb = new System.Text.StringBuilder(1024 * ues);
+        sb.Append(inv, $"{{\"ueMeasReport\":{{\"du-id\":{1000 + (i % 9)},\"measTimeStampRf\":\"2021-06-25T11:42:{i % 60:00}.{i % 1000:000}\",\"ueMeasReportList\":[");
+        for (int u = 0; u < ues; u++)
         {
-            if (k > 0) sb.Append(',');
-            sb.Append(inv, $"{{\"nbCellIdentity\":\"c{1 + ((i + k + 1) % 5)}/B2\",\"nbCellRfReport\":{Rf(-85.5 - ((i + (3 * k)) % 50))}}}");
+            if (u > 0) sb.Append(',');
+            int v = i + (u * 17);
+            string Rf(double rsrp) => string.Format(inv, "{{\"rsrp\":{0},\"rsrq\":{1},\"rssinr\":{2}}}", rsrp, -10.5 - (v % 7 * 0.3), rsrp + 120.25);
+            string ue = u == 0 ? $"warm-up-{i}" : $"warm-up-{i}-{u}";
+            sb.Append(inv, $"{{\"ue-id\":\"{ue}\",\"nrCellIdentity\":\"c{1 + (v % 5)}/B13\",\"targetTput\":0.75,\"servingCellRfReport\":{Rf(-80.5 - (v % 40))},\"neighbourCellList\":[");
+            for (int k = 0; k < UeSchema.NeighbourCount; k++)
+            {
+                if (k > 0) sb.Append(',');
+                sb.Append(inv, $"{{\"nbCellIdentity\":\"c{1 + ((v + k + 1) % 5)}/B2\",\"nbCellRfReport\":{Rf(-85.5 - ((v + (3 * k)) % 50))}}}");
+            }
+            sb.Append(inv, $"],\"throughput\":{0.05 + (v % 10 * 0.07)},\"prb_usage\":{10 + (v * 7 % 90)},\"x\":{(v * 37 % 600) - 300}.0,\"y\":{(v * 53 % 600) - 300}.0}}");
         }
-        sb.Append(inv, $"],\"throughput\":{0.05 + (i % 10 * 0.07)},\"prb_usage\":{10 + (i * 7 % 90)},\"x\":{(i * 37 % 600) - 300}.0,\"y\":{(i * 53 % 600) - 300}.0}}]}}}}");
+        sb.Append("]}}");
         return System.Text.Encoding.UTF8.GetBytes(sb.ToString());
     }
 
@@ -252,24 +280,41 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         // Two stages overlap: while batch k is written (SQLite, sinks, publishers), batch k+1 is scored and explained
         // on this loop. Writes stay in arrival order (one write in flight at a time) and a record's caller is only
         // answered (and a JetStream message only acked) after its batch is stored.
+        // A batch holds work of one lane only: a dry-run (warm-up) item that arrives between real ones ends the batch
+        // and starts the next, so a real store write never carries warm-up records and warm-up never delays a real
+        // record by more than its own (small) batch.
         Task persisting = Task.CompletedTask;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        Work? next = null;
+        while (next is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var batch = new List<Work>();
             int n = 0;
+            if (next is not null)
+            {
+                batch.Add(next);
+                n = next.Records.Count;
+                next = null;
+            }
             while (n < _options.MaxBatchRecords && reader.TryRead(out var w))
             {
+                if (batch.Count > 0 && !ReferenceEquals(w.Lane, batch[0].Lane))
+                {
+                    next = w;
+                    break;
+                }
                 batch.Add(w);
                 n += w.Records.Count;
             }
-            _metrics.QueueChanged(-n);
+            if (batch.Count == 0) continue;
+            var lane = batch[0].Lane;
+            lane.Metrics.QueueChanged(-n);
             ScoredRecord[] scored;
             try
             {
-                scored = ScoreBatch(batch, n, out int explained);
+                scored = ScoreBatch(batch, n, lane, out int explained);
                 await persisting.ConfigureAwait(false);
                 // On the thread pool, so the SQLite write (synchronous underneath) does not hold up this loop.
-                persisting = Task.Run(() => PersistAsync(batch, scored, explained));
+                persisting = Task.Run(() => PersistAsync(batch, scored, explained, lane));
             }
             catch (Exception e)
             {
@@ -286,7 +331,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     }
 
     // Scores, explains and assembles the records of one batch, and runs the degradation rule (in arrival order).
-    private ScoredRecord[] ScoreBatch(List<Work> batch, int n, out int explained)
+    private ScoredRecord[] ScoreBatch(List<Work> batch, int n, Lane lane, out int explained)
     {
         var records = new ParsedRecord[n];
         var receivedAt = new DateTimeOffset[n];
@@ -307,13 +352,14 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         _model.Detector.Score(x.AsSpan(0, n * d), n, scores);
         double tau = _model.Detector.Threshold;
 
-        t = Lap(1, t);
+        t = Lap(1, t, lane);
         var explanations = new RecordExplanation?[n];
         explained = 0;
         if (_explainer is not null)
         {
             int count = 0;
-            bool all = _options.ExplainAll || _warmingUp;
+            // Warm-up records are all explained, whatever their scores, so that the explainer runs in every warm-up batch.
+            bool all = _options.ExplainAll || lane.DryRun;
             for (int i = 0; i < n; i++) if (all || scores[i] > tau) count++;
             if (count > 0)
             {
@@ -332,7 +378,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             }
         }
 
-        t = Lap(2, t);
+        t = Lap(2, t, lane);
         var scored = new ScoredRecord[n];
         for (int i = 0; i < n; i++)
         {
@@ -340,7 +386,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             bool anomalous = scores[i] > tau;
             var point = new UeKpiPoint(r.Timestamp, r.Kpis.GetValueOrDefault("throughput"), r.Kpis.GetValueOrDefault("rsrp"),
                 r.Kpis.GetValueOrDefault("rsrq"), r.Kpis.GetValueOrDefault("rssinr"), r.Kpis.GetValueOrDefault("prb_usage"), scores[i], anomalous);
-            string? cause = _warmingUp ? null : Tracker.Observe(r.UeId, point, anomalous);
+            string? cause = lane.Tracker.Observe(r.UeId, point, anomalous);
             var e = explanations[i];
             scored[i] = new ScoredRecord
             {
@@ -365,14 +411,15 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         }
         RecordBytes.Prepare(scored); // the store's and the anomaly payload's JSON, encoded here on all cores
         // Record assembly and the degradation rule count as the store stage, as before the stages overlapped.
-        Lap(3, t);
+        Lap(3, t, lane);
         return scored;
     }
 
     // Stores the batch (idempotently) and hands it to the sinks, answers the callers (a JetStream message is acked from
     // there), then publishes the anomalies: a steering hint is advisory and must not add its send time to every
     // record's latency, while an acknowledgement must never come before the records are stored.
-    private async Task PersistAsync(List<Work> batch, ScoredRecord[] scored, int explained)
+    // A dry-run batch goes through the store's write path in a rolled-back transaction and reaches no sink or publisher.
+    private async Task PersistAsync(List<Work> batch, ScoredRecord[] scored, int explained, Lane lane)
     {
         int n = scored.Length;
         var anomalies = new List<ScoredRecord>();
@@ -381,11 +428,19 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         {
             t = Stopwatch.GetTimestamp();
             foreach (var s in scored) if (s.Anomalous) anomalies.Add(s);
-            int stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
-            foreach (var sink in _sinks) sink.Enqueue(scored);
-            if (anomalies.Count > 0) Feed.Add(anomalies);
-            _metrics.BatchDone(anomalies.Count, explained, stored);
-            Lap(3, t);
+            int stored = 0;
+            if (lane.DryRun)
+            {
+                await _store.WarmUpAsync(scored, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                stored = await _store.WriteAsync(scored, CancellationToken.None).ConfigureAwait(false);
+                foreach (var sink in _sinks) sink.Enqueue(scored);
+            }
+            if (anomalies.Count > 0) lane.Feed.Add(anomalies);
+            lane.Metrics.BatchDone(anomalies.Count, explained, stored);
+            Lap(3, t, lane);
         }
         catch (Exception e)
         {
@@ -400,11 +455,11 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             double latency = Stopwatch.GetElapsedTime(w.Started, now).TotalSeconds;
             var mine = new ScoredRecord[w.Records.Count];
             for (int i = 0; i < mine.Length; i++) mine[i] = scored[at++];
-            _metrics.ObserveLatency(latency, mine.Length);
+            lane.Metrics.ObserveLatency(latency, mine.Length);
             w.Done.TrySetResult(mine);
         }
 
-        if (anomalies.Count > 0 && _publishers.Length > 0) await _outbox.Writer.WriteAsync(anomalies).ConfigureAwait(false);
+        if (anomalies.Count > 0 && _publishers.Length > 0 && !lane.DryRun) await _outbox.Writer.WriteAsync(anomalies).ConfigureAwait(false);
     }
 
     // The third stage: publishes the anomalies of each stored batch, in store order.
@@ -428,15 +483,15 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                         _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
                     }
                 }
-                Lap(4, t);
+                Lap(4, t, _real);
             }
         }
     }
 
-    private long Lap(int stage, long since)
+    private static long Lap(int stage, long since, Lane lane)
     {
         long now = Stopwatch.GetTimestamp();
-        if (!_warmingUp) _metrics.StageTime(stage, Stopwatch.GetElapsedTime(since, now).TotalSeconds);
+        lane.Metrics.StageTime(stage, Stopwatch.GetElapsedTime(since, now).TotalSeconds);
         return now;
     }
 
@@ -485,11 +540,14 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         return _inputs;
     }
 
-    private sealed class Work(List<ParsedRecord> records, DateTimeOffset received, long started)
+    private sealed record Lane(ServiceMetrics Metrics, DegradationTracker Tracker, AnomalyFeed Feed, bool DryRun);
+
+    private sealed class Work(List<ParsedRecord> records, DateTimeOffset received, long started, Lane lane)
     {
         public List<ParsedRecord> Records { get; } = records;
         public DateTimeOffset Received { get; } = received;
         public long Started { get; } = started;
+        public Lane Lane { get; } = lane;
         public TaskCompletionSource<ScoredRecord[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

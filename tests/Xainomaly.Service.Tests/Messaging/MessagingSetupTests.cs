@@ -31,5 +31,6 @@ public sealed class MessagingSetupTests
         Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHostedService) || d.ServiceType == typeof(IAnomalyPublisher) || d.ServiceType == typeof(IRecordSink));
         Assert.Contains("is not a NATS URL", Assert.Throws<ArgumentException>(() => MessagingSetup.Configure(new ServiceCollection(), new ServiceOptions { ModelPath = "m", NatsUrl = "localhost" })).Message, StringComparison.Ordinal);
         Assert.Contains("is not an HTTP URL", Assert.Throws<ArgumentException>(() => MessagingSetup.Configure(new ServiceCollection(), new ServiceOptions { ModelPath = "m", InfluxUrl = "nats://x" })).Message, StringComparison.Ordinal);
+        Assert.Contains("WarmUpTimeout must be positive", Assert.Throws<ArgumentException>(() => MessagingSetup.Configure(new ServiceCollection(), new ServiceOptions { ModelPath = "m", NatsUrl = "nats://127.0.0.1:4222", WarmUpTimeout = TimeSpan.Zero })).Message, StringComparison.Ordinal);
     }
 }

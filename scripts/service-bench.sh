@@ -65,13 +65,29 @@ explain=()
   --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
-for _ in $(seq 2400); do metrics 2>/dev/null | grep -q '^xainomaly_nats_consumer_ready 1' && break; sleep 0.05; done
-ready=$(metrics || true)
-echo "$ready" | grep -q '^xainomaly_nats_consumer_ready 1' || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
-# drain: the service starts consuming the moment its consumer is bound, which it reports itself (the poll above
-# notices up to ≈ 0.1 s later); with a load generator the clock starts when the replay starts, below.
-start=$(printf '%.6f' "$(echo "$ready" | sed -n 's/^xainomaly_nats_consumer_ready_timestamp_seconds \([0-9.e+]*\).*/\1/p')")
-serve_cpu0=$(cpu "$serve_pid")
+# Polls use bash's own /dev/tcp, no process per poll: a curl costs ≈ 50 ms of CPU on this machine, so polling with curl
+# every 0.05 s took about a quarter of the two cores away from the service it measured. scrape leaves the page in $page.
+scrape() {
+  page=""
+  exec 3<>"/dev/tcp/127.0.0.1/$http_port" 2>/dev/null || return 1
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  local line
+  while IFS= read -r line <&3; do page+=${line%$'\r'}$'\n'; done
+  exec 3<&-
+}
+sample() { local line; while IFS= read -r line; do case $line in "$1 "*) echo "${line#* }"; return ;; esac; done <<<"$page"; }
+for _ in $(seq 6000); do
+  scrape && [ "$(sample xainomaly_nats_consumer_ready)" = 1 ] && break
+  sleep 0.02
+done
+[ "$(sample xainomaly_nats_consumer_ready)" = 1 ] || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
+ready=$page
+# drain: the service starts consuming the moment its consumer is bound, which it reports itself (the poll notices
+# ≈ 0.02 s later); with a load generator the clock starts when the replay starts, below. CPU, allocation and GC are
+# counted from this scrape on, per record stored after it.
+start=$(printf '%.6f' "$(sample xainomaly_nats_consumer_ready_timestamp_seconds)")
+stored0=$(sample xainomaly_stored_total)
+serve_cpu0=$(sample process_cpu_seconds_total)
 replay_cpu=""
 if [ "$rate" != drain ]; then
   TIMEFORMAT='%U %S'
@@ -87,34 +103,24 @@ if [ "$rate" != drain ]; then
   wait "$snap_pid" || true
 fi
 records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
-# While records are stored, poll with bash's own /dev/tcp (no process per poll: a curl costs ≈ 50 ms of CPU here,
-# which at 20 polls/s took a quarter of the two cores away from the service it measured) and take the end time from
-# the service's own last-batch timestamp rather than from when the poll noticed.
-stored_now() {
-  stored=""
-  exec 3<>"/dev/tcp/127.0.0.1/$http_port" || return 0
-  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-  local line
-  while IFS= read -r line <&3; do
-    case $line in "xainomaly_stored_total "*) stored=${line#* } ;; esac
-  done
-  exec 3<&-
-}
+# While records are stored, poll every 0.1 s; the end time is the service's own last-batch timestamp rather than when
+# the poll noticed.
 for _ in $(seq 6000); do
-  stored_now
-  [ "$stored" = "$records" ] && break
+  scrape && stored=$(sample xainomaly_stored_total)
+  [ "${stored:-}" = "$records" ] && break
   sleep 0.1
 done
 m0=$ready
-serve_cpu=$(echo "$(cpu "$serve_pid") - $serve_cpu0" | bc)
 nats_cpu=$(echo "$(cpu "$nats_pid") - $nats_cpu0" | bc)
 m=$(metrics)
+measured=$((stored - stored0))
+serve_cpu=$(printf '%.2f' "$(echo "$(echo "$m" | sed -n 's/^process_cpu_seconds_total \([0-9.e+-]*\).*/\1/p') - $serve_cpu0" | bc -l)")
 end=$(echo "$m" | sed -n 's/^xainomaly_last_batch_timestamp_seconds \([0-9.e+]*\).*/\1/p')
 end=$(printf '%.6f' "$end")
 echo "rate: $rate"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 echo "end to end: $stored of $records records stored in $(echo "$end - $start" | bc) s = $(echo "$stored / ($end - $start)" | bc) records/s"
-echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $stored" | bc) µs per record), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
+echo "cpu seconds: serve $serve_cpu ($(echo "scale=1; $serve_cpu * 1000000 / $measured" | bc) µs per record stored after the first scrape: $measured), nats-server $nats_cpu${replay_cpu:+, replay $replay_cpu}"
 replay_send_cpu=$(echo "$replay" | sed -n 's/.*"cpuSeconds": \([0-9.]*\).*/\1/p')
 [ -n "$replay_send_cpu" ] && echo "replay cpu while publishing: $replay_send_cpu s ($(echo "$replay" | sed -n 's/.*"cpuMicrosecondsPerRecord": \([0-9.]*\).*/\1/p') µs per record; the rest of its cpu seconds is start-up and reading the file)"
 val() { echo "$1" | sed -n "s/^$2 \\([0-9.e+-]*\\).*/\\1/p"; }
@@ -128,7 +134,7 @@ gc_line() {
     eval "h$g=\$(val \"\$m\" 'xainomaly_gc_collections_total{generation=\"$g\"}')"
   done
   printf 'gc while measured: %s MB allocated (%s bytes per record), collections gen0/1/2 %s/%s/%s, paused %s s\n' \
-    "$(echo "($a1 - $a0) / 1048576" | bc)" "$(echo "($a1 - $a0) / $stored" | bc)" \
+    "$(echo "($a1 - $a0) / 1048576" | bc)" "$(echo "($a1 - $a0) / $measured" | bc)" \
     "$((h0 - g0))" "$((h1 - g1))" "$((h2 - g2))" "$(printf '%.3f' "$(echo "$p1 - $p0" | bc -l)")"
 }
 gc_line

@@ -163,6 +163,37 @@ public sealed class RecordBytesTests
         Assert.True(RecordBytes.Of(finite with { TopFeatures = [new FeatureContribution("rsrq_nb0", 0.25, null)] }, payload: false).Storable);
     }
 
+    [Fact]
+    public void The_feed_keeps_what_it_shows_and_drops_the_rest_of_the_record()
+    {
+        var anomalies = UeRecords.Value.Where(r => r.Anomalous).Take(50).ToList();
+        RecordBytes.Prepare(anomalies);
+        var feed = new AnomalyFeed(40);
+        feed.Add(anomalies);
+        var held = feed.Since(0, 1000);
+        Assert.Equal(40, held.Count);
+        Assert.Equal(Enumerable.Range(11, 40).Select(i => (long)i), held.Select(h => h.Seq));
+        foreach (var (seq, kept) in held)
+        {
+            var original = anomalies[(int)seq - 1];
+            // What /v1/feed writes is unchanged...
+            Assert.Equal(FeedJson(original), FeedJson(kept));
+            Assert.Equal(original.TopFeatures, kept.TopFeatures);
+            // ...and neither the KPI values, the neighbour cells nor the encoded bytes stay alive with the entry.
+            Assert.Empty(kept.Kpis);
+            Assert.Empty(kept.NeighbourCells);
+            Assert.Null(kept.Bytes);
+            Assert.NotNull(original.Bytes);
+        }
+
+        static string FeedJson(ScoredRecord r)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer)) RecordJson.Write(w, r, withKpis: false);
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+    }
+
     // The first 4,000 reports of ue.json.gz parsed as the pipeline parses them (KPIs as KpiView), with explanations
     // shaped like the service's (five top features, CS, EM) on every third record.
     private static List<ScoredRecord> LoadUeRecords()

@@ -61,6 +61,9 @@ public sealed class JetStreamIngestService(
     // last ones concurrently, as under load). UE records per message cycle 1…4, as in ue.json.gz (≈ 2.5 on average).
     private static readonly int[] WarmUpPhases = [1, 3, 8, 36];
 
+    // Messages per pull request during the warm-up (see ConsumeAsync).
+    private const int WarmUpPullMessages = 8;
+
     // Removing the temporary stream gets its own short deadline: it must also run after a timeout or at shutdown.
     private static readonly TimeSpan WarmUpCleanupTimeout = TimeSpan.FromSeconds(2);
 
@@ -234,7 +237,10 @@ public sealed class JetStreamIngestService(
                 {
                     int ues = 1 + (sent % 4);
                     records += ues;
-                    acks[i] = js.PublishAsync(subject, ReportPipeline.WarmUpReport(sent, ues), cancellationToken: deadline.Token).AsTask();
+                    // Every fifth message carries a header, as producers' messages may (e.g. Nats-Msg-Id): the
+                    // client parses those on another path.
+                    var headers = sent % 5 == 4 ? new NatsHeaders { ["Xainomaly-Warm-Up"] = "1" } : null;
+                    acks[i] = js.PublishAsync(subject, ReportPipeline.WarmUpReport(sent, ues), headers: headers, cancellationToken: deadline.Token).AsTask();
                 }
                 foreach (var ack in await Task.WhenAll(acks).ConfigureAwait(false)) ack.EnsureSuccess();
                 while (run.Statistics.Messages < sent)
@@ -302,7 +308,9 @@ public sealed class JetStreamIngestService(
             {
                 try
                 {
-                    var opts = new NatsJSConsumeOpts { MaxMsgs = MaxBatchMessages * MaxBatchesInFlight, Expires = TimeSpan.FromSeconds(5) };
+                    // The warm-up pulls a few messages at a time, so that its 48 messages also run the consumer's
+                    // re-pull, which a real run first needs seconds in (after half of a full pull).
+                    var opts = new NatsJSConsumeOpts { MaxMsgs = run.DryRun ? WarmUpPullMessages : MaxBatchMessages * MaxBatchesInFlight, Expires = TimeSpan.FromSeconds(5) };
                     await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: opts, cancellationToken: pumpStop.Token).ConfigureAwait(false))
                         await channel.Writer.WriteAsync(msg, pumpStop.Token).ConfigureAwait(false);
                     channel.Writer.TryComplete(new NatsException("the JetStream consumer ended"));

@@ -25,8 +25,22 @@ public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOpti
     /// <summary>Anomalies that could not be published (NATS unreachable for longer than the publish timeout).</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Subject prefix of <see cref="WarmUpAsync"/>'s messages (core NATS, no subscriber: the server drops them).</summary>
+    public const string WarmUpSubjectPrefix = "_xainomaly.warmup.anomalies.";
+
+    private readonly string _warmUpSubject = WarmUpSubjectPrefix + System.Security.Cryptography.RandomNumberGenerator.GetHexString(16, lowercase: true);
+
     /// <inheritdoc />
-    public async ValueTask PublishAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken)
+    public ValueTask PublishAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken) =>
+        PublishAsync(options.AnomalySubject, anomalies, count: true, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The same code as <see cref="PublishAsync(IReadOnlyList{ScoredRecord}, CancellationToken)"/>, to a private
+    /// subject (<see cref="WarmUpSubjectPrefix"/>), counted nowhere.</remarks>
+    public ValueTask WarmUpAsync(IReadOnlyList<ScoredRecord> anomalies, CancellationToken cancellationToken) =>
+        PublishAsync(_warmUpSubject, anomalies, count: false, cancellationToken);
+
+    private async ValueTask PublishAsync(string subject, IReadOnlyList<ScoredRecord> anomalies, bool count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
         for (int i = 0; i < anomalies.Count; i++)
@@ -34,14 +48,14 @@ public sealed class NatsAnomalyPublisher(INatsConnection connection, ServiceOpti
             var record = anomalies[i];
             try
             {
-                await connection.PublishAsync(options.AnomalySubject, record, serializer: AnomalyPayloadSerializer.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _published);
+                await connection.PublishAsync(subject, record, serializer: AnomalyPayloadSerializer.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (count) Interlocked.Increment(ref _published);
             }
             catch (Exception e) when (e is NatsException or TimeoutException)
             {
                 // Steering hints are advisory and the record is already stored: a lost hint must not fail ingestion.
-                Interlocked.Increment(ref _failed);
-                logger.LogWarning("Could not publish the anomaly of {Ue} at {Time} on {Subject}: {Message}", record.UeId, record.Timestamp, options.AnomalySubject, e.Message);
+                if (count) Interlocked.Increment(ref _failed);
+                logger.LogWarning("Could not publish the anomaly of {Ue} at {Time} on {Subject}: {Message}", record.UeId, record.Timestamp, subject, e.Message);
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 using Microsoft.Extensions.Hosting;
@@ -39,7 +41,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
     // Anomalies of stored batches on their way to the publishers: a third stage, so that sending steering hints of
     // batch k overlaps storing batch k+1 instead of holding it up. Bounded: a publisher slower than the store for long
     // holds the store back rather than growing memory without limit.
-    private readonly Channel<List<ScoredRecord>> _outbox = Channel.CreateBounded<List<ScoredRecord>>(new BoundedChannelOptions(PublishBacklogBatches) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(List<ScoredRecord> Anomalies, Lane Lane)> _outbox = Channel.CreateBounded<(List<ScoredRecord>, Lane)>(new BoundedChannelOptions(PublishBacklogBatches) { SingleReader = true, SingleWriter = true });
     private Task? _publishLoop;
     private readonly string[] _featureNames;
     private readonly string?[] _featureColumns;
@@ -56,6 +58,9 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
 
     // Enough rows that the explainer's CS/EM chunk spreads over all cores, as in a real batch.
     private const int WarmUpRecords = 128;
+
+    // Odd batch sizes the warm-up scores too (see WarmUpAsync).
+    private static readonly int[] WarmUpRemainderBatches = [1, 7, 23, 45];
 
     // Batches of anomalies waiting for the publishers before the store stage waits for them.
     private const int PublishBacklogBatches = 64;
@@ -225,6 +230,15 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             var scored = ScoreBatch([work], records.Count, _dry, out _);
             await _store.WarmUpAsync(scored, cancellationToken).ConfigureAwait(false);
             foreach (var r in scored) AnomalyPayload.Write(r);
+            // Batch sizes that are not multiples of the kernels' row blocks: their remainder paths (and the
+            // explainer's) would otherwise compile during the first real batch of such a size, seconds into a run.
+            foreach (int size in WarmUpRemainderBatches)
+            {
+                var part = records.GetRange(0, size);
+                ScoreBatch([new Work(part, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp(), _dry)], size, _dry, out _);
+            }
+            _ = _dry.Metrics.Render(); // the /metrics page
+            PrecompileKernels();
         }
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
@@ -233,6 +247,42 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         }
         WarmUpTime = clock.Elapsed;
         _logger.LogInformation("Warmed up in {Milliseconds} ms", (int)WarmUpTime.TotalMilliseconds);
+    }
+
+    // The matrix kernels, every row-count instantiation: which kernels a batch uses depends on its row counts, and
+    // kernels first needed seconds into a run were compiled there, in the middle of a batch (the runtime's perf map
+    // showed Block32/Block16 instantiations compiled during steady load).
+    private static void PrecompileKernels()
+    {
+        const BindingFlags all = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        var gemm = typeof(Xainomaly.Numerics.Gemm);
+        var rowCounts = new List<Type>();
+        foreach (var nested in gemm.GetNestedTypes(BindingFlags.NonPublic | BindingFlags.Public))
+        {
+            if (nested.IsValueType && !nested.ContainsGenericParameters) rowCounts.Add(nested);
+        }
+        foreach (var kernel in gemm.GetMethods(all))
+        {
+            if (!kernel.ContainsGenericParameters)
+            {
+                RuntimeHelpers.PrepareMethod(kernel.MethodHandle);
+                continue;
+            }
+            if (kernel.GetGenericArguments().Length != 1) continue;
+            foreach (var rows in rowCounts)
+            {
+                MethodInfo instance;
+                try
+                {
+                    instance = kernel.MakeGenericMethod(rows);
+                }
+                catch (ArgumentException)
+                {
+                    continue; // not a row count this kernel takes
+                }
+                RuntimeHelpers.PrepareMethod(instance.MethodHandle);
+            }
+        }
     }
 
     /// <summary>
@@ -459,7 +509,8 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
             w.Done.TrySetResult(mine);
         }
 
-        if (anomalies.Count > 0 && _publishers.Length > 0 && !lane.DryRun) await _outbox.Writer.WriteAsync(anomalies).ConfigureAwait(false);
+        // Dry-run anomalies take the same stage to the publishers' warm-up (a subject of their own), never to steering.
+        if (anomalies.Count > 0 && _publishers.Length > 0) await _outbox.Writer.WriteAsync((anomalies, lane)).ConfigureAwait(false);
     }
 
     // The third stage: publishes the anomalies of each stored batch, in store order.
@@ -468,14 +519,16 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
         var reader = _outbox.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var anomalies))
+            while (reader.TryRead(out var item))
             {
+                var (anomalies, lane) = item;
                 long t = Stopwatch.GetTimestamp();
                 foreach (var p in _publishers)
                 {
                     try
                     {
-                        await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
+                        if (lane.DryRun) await p.WarmUpAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
+                        else await p.PublishAsync(anomalies, CancellationToken.None).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -483,7 +536,7 @@ public sealed class ReportPipeline : IReportPipeline, IHostedService
                         _logger.LogWarning(ex, "Publishing {Count} anomalies failed", anomalies.Count);
                     }
                 }
-                Lap(4, t, _real);
+                Lap(4, t, lane);
             }
         }
     }

@@ -112,7 +112,21 @@ public sealed class SqliteResultStore : IResultStore
     }
 
     /// <inheritdoc />
-    public async Task<int> WriteAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken) =>
+        WriteCoreAsync(records, commit: true, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The same code as <see cref="WriteAsync"/>, rolled back at the end, so that the first real batch finds it compiled;
+    /// it also wakes the checkpointer once, for the same reason.
+    /// </remarks>
+    public async Task WarmUpAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
+    {
+        await WriteCoreAsync(records, commit: false, cancellationToken).ConfigureAwait(false);
+        if (_checkpointSignal.CurrentCount == 0) _checkpointSignal.Release();
+    }
+
+    private async Task<int> WriteCoreAsync(IReadOnlyList<ScoredRecord> records, bool commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) return 0;
@@ -128,6 +142,8 @@ public sealed class SqliteResultStore : IResultStore
             {
                 int inserted = 0;
                 for (int i = 0; i < records.Count; i++) inserted += Insert(db, records[i], ref bytes);
+                // A warm-up leaves nothing in the file: it is rolled back below.
+                if (!commit) return 0;
                 Check(db, raw.sqlite3_exec(db, "COMMIT"));
                 committed = true;
                 _walBytes += bytes;
@@ -141,33 +157,6 @@ public sealed class SqliteResultStore : IResultStore
             finally
             {
                 if (!committed) raw.sqlite3_exec(db, "ROLLBACK");
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task WarmUpAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var db = _writer.Handle!;
-            Check(db, raw.sqlite3_exec(db, "BEGIN IMMEDIATE"));
-            try
-            {
-                long bytes = 0;
-                for (int i = 0; i < records.Count; i++) Insert(db, records[i], ref bytes);
-            }
-            finally
-            {
-                // Nothing of the warm-up stays in the file.
-                raw.sqlite3_exec(db, "ROLLBACK");
             }
         }
         finally

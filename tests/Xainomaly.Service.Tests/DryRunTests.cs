@@ -15,38 +15,6 @@ public sealed class DryRunTests
 {
     private static Models M => Models.Shared;
 
-    // Records every real write and every rolled-back (warm-up) write; the first real write waits for the test.
-    private sealed class RecordingStore : IResultStore
-    {
-        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public List<string[]> Writes { get; } = [];
-        public List<string[]> WarmUps { get; } = [];
-
-        public async Task<int> WriteAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
-        {
-            FirstWriteStarted.TrySetResult();
-            await Gate.Task.ConfigureAwait(false);
-            lock (Writes) Writes.Add([.. records.Select(r => r.UeId)]);
-            return records.Count;
-        }
-
-        public Task WarmUpAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
-        {
-            lock (WarmUps) WarmUps.Add([.. records.Select(r => r.UeId)]);
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<ScoredRecord>> QueryAnomaliesAsync(string? ueId, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ScoredRecord>>([]);
-
-        public Task<ScoredRecord?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<ScoredRecord?>(null);
-
-        public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     private sealed class RecordingSink : IRecordSink
     {
         public List<string> UeIds { get; } = [];
@@ -104,7 +72,7 @@ public sealed class DryRunTests
     [Fact]
     public async Task Dry_run_work_queued_between_real_work_gets_batches_of_its_own_and_leaves_no_trace()
     {
-        var store = new RecordingStore();
+        var store = new GatedStore();
         var sink = new RecordingSink();
         var publisher = new RecordingPublisher();
         var metrics = new ServiceMetrics();
@@ -142,8 +110,8 @@ public sealed class DryRunTests
         Assert.Equal(4 * (1 + 2 + 3 + 1), dryRecords); // 4 dry calls of 3 reports with 1, 2 and 3 UEs and a flat row
         Assert.True(dryAnomalies > 0, "some warm-up records are anomalous, so the feed and publisher checks below mean something");
         Assert.NotEmpty(store.WarmUps);
-        Assert.All(store.WarmUps, batch => Assert.All(batch, ue => Assert.True(IsWarmUp(ue), $"real record {ue} in a warm-up write")));
-        Assert.All(store.Writes, batch => Assert.All(batch, ue => Assert.False(IsWarmUp(ue), $"warm-up record {ue} in a real write")));
+        Assert.All(store.WarmUps, batch => Assert.All(batch, r => Assert.True(IsWarmUp(r.UeId), $"real record {r.UeId} in a warm-up write")));
+        Assert.All(store.Writes, batch => Assert.All(batch, r => Assert.False(IsWarmUp(r.UeId), $"warm-up record {r.UeId} in a real write")));
         int realRecords = store.Writes.Sum(b => b.Length);
         Assert.Equal(4 + (4 * 3), realRecords);
         Assert.Equal(dryRecords, store.WarmUps.Sum(b => b.Length));
@@ -165,7 +133,7 @@ public sealed class DryRunTests
     [Fact]
     public async Task Dry_run_records_are_scored_and_explained_and_a_call_mixing_dry_and_real_reports_is_refused()
     {
-        var store = new RecordingStore();
+        var store = new GatedStore();
         store.Gate.SetResult();
         var metrics = new ServiceMetrics();
         var tracker = new DegradationTracker(30, 10, 5, 20);

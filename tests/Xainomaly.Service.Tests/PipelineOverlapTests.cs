@@ -11,36 +11,6 @@ public sealed class PipelineOverlapTests
 {
     private static Models M => Models.Shared;
 
-    // A store whose first write waits for the test, recording the order of writes and how many run at once.
-    private sealed class GatedStore : IResultStore
-    {
-        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public List<string> Written { get; } = [];
-        public int MaxConcurrent { get; private set; }
-        private int _active;
-
-        public async Task<int> WriteAsync(IReadOnlyList<ScoredRecord> records, CancellationToken cancellationToken)
-        {
-            int now = Interlocked.Increment(ref _active);
-            MaxConcurrent = Math.Max(MaxConcurrent, now);
-            FirstWriteStarted.TrySetResult();
-            await Gate.Task.ConfigureAwait(false);
-            lock (Written) foreach (var r in records) Written.Add(r.Id);
-            Interlocked.Decrement(ref _active);
-            return records.Count;
-        }
-
-        public Task<IReadOnlyList<ScoredRecord>> QueryAnomaliesAsync(string? ueId, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ScoredRecord>>([]);
-
-        public Task<ScoredRecord?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<ScoredRecord?>(null);
-
-        public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)Written.Count);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     private static IncomingReport[] Reports(int from, int count)
     {
         var list = new IncomingReport[count];

@@ -35,6 +35,16 @@ public sealed class IngestWarmUpTests
     private static ServiceHost Create(ServiceOptions options) =>
         ServiceHost.Create(options, M.Trained, new FastShapRecordExplainer(M.Explainer, 16));
 
+    // Starts a service and waits until its ingest (warm-up included) has bound the durable consumer.
+    private static async Task<ServiceHost> StartReadyAsync(ServiceOptions options)
+    {
+        var service = Create(options);
+        await service.StartAsync();
+        var statistics = service.Services.GetRequiredService<IngestStatistics>();
+        Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, Patience), "the ingest binds its consumer: " + statistics.LastError);
+        return service;
+    }
+
     // Collects what arrives on a core subject (anomalies, dead letters) from before the service starts.
     private static async Task<(INatsSub<byte[]> Sub, ConcurrentQueue<string> Got, Task Loop)> ListenAsync(NatsConnection nats, string subject)
     {
@@ -66,11 +76,9 @@ public sealed class IngestWarmUpTests
         var warmUpAnomalies = await ListenAsync(nats, NatsAnomalyPublisher.WarmUpSubjectPrefix + ">");
         var dead = await ListenAsync(nats, options.DeadLetterSubject);
 
-        await using var service = Create(options);
-        await service.StartAsync();
+        await using var service = await StartReadyAsync(options);
         var statistics = service.Services.GetRequiredService<IngestStatistics>();
         var ingest = service.Services.GetRequiredService<JetStreamIngestService>();
-        Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, Patience), "the ingest binds its consumer: " + statistics.LastError);
 
         // It ran: every warm-up message went through the consume loop in batches of different sizes.
         var warmUp = ingest.WarmUp;
@@ -171,11 +179,9 @@ public sealed class IngestWarmUpTests
         }, Patience), "the blocking stream could be created");
         try
         {
-            await using var service = Create(options);
-            await service.StartAsync();
+            await using var service = await StartReadyAsync(options);
             var statistics = service.Services.GetRequiredService<IngestStatistics>();
             var ingest = service.Services.GetRequiredService<JetStreamIngestService>();
-            Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, Patience), "the ingest binds its consumer: " + statistics.LastError);
 
             var warmUp = ingest.WarmUp;
             Assert.NotNull(warmUp);
@@ -208,10 +214,8 @@ public sealed class IngestWarmUpTests
         var options = Options(token, MessagingTestEnv.TempDir()) with { WarmUpTimeout = TimeSpan.FromMilliseconds(2) };
         await using var nats = await MessagingTestEnv.ConnectAsync();
         var js = new NatsJSContext(nats);
-        await using var service = Create(options);
-        await service.StartAsync();
+        await using var service = await StartReadyAsync(options);
         var statistics = service.Services.GetRequiredService<IngestStatistics>();
-        Assert.True(await MessagingTestEnv.WaitUntil(() => statistics.Ready, Patience), "the ingest binds its consumer: " + statistics.LastError);
 
         var warmUp = service.Services.GetRequiredService<JetStreamIngestService>().WarmUp;
         Assert.NotNull(warmUp);

@@ -64,7 +64,18 @@ public sealed class ServiceHost : IAsyncDisposable
         if (!Uri.TryCreate(options.HttpUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"--http: '{options.HttpUrl}' is not an http:// URL (e.g. http://127.0.0.1:8080).");
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "xainomaly" });
+        // The content root is the installation, not the working directory: the host would otherwise read an
+        // appsettings.json lying in whatever directory serve was started from (which could reconfigure Kestrel or
+        // logging), and watch that directory tree for changes to it — an inotify watch on every subdirectory, whose
+        // events (a store or JetStream directory under it is written thousands of times a second) a thread of its own
+        // then handles: 8 % of the machine's CPU in a profile of a run started from /tmp. Options come from the command
+        // line only, so nothing is reloaded either.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = "xainomaly",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -1,6 +1,10 @@
 using System.Net.Sockets;
 using System.Text.Json;
 
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
 using Xainomaly.Cli;
 
 namespace Xainomaly.Service.Tests;
@@ -63,6 +67,24 @@ public sealed class ServeCommandTests
             using var client = new HttpClient { BaseAddress = new Uri(host.Addresses[0]) };
             using var resp = await client.GetAsync("/v1/explanations/" + id);
             Assert.Equal(System.Net.HttpStatusCode.OK, resp.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_host_takes_no_configuration_file_from_the_working_directory_and_watches_no_files()
+    {
+        var dir = TestEnv.TempDir();
+        var options = new ServiceOptions { ModelPath = Models.Shared.TrainedPath, HttpUrl = "http://127.0.0.1:0", StorePath = Path.Combine(dir, "r.db") };
+        await using var host = ServiceHost.Create(options);
+        var services = host.Services;
+        var env = services.GetRequiredService<IHostEnvironment>();
+        Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(env.ContentRootPath));
+        var config = (IConfigurationRoot)services.GetRequiredService<IConfiguration>();
+        // A file source that reloads on change keeps a recursive file-system watch on its directory for the process's life.
+        foreach (var provider in config.Providers)
+        {
+            if (provider is FileConfigurationProvider file)
+                Assert.False(file.Source.ReloadOnChange, $"{file.Source.Path} is watched for changes");
         }
     }
 

@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_STEADY_AFTER (seconds of replay before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds of replay before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
 set -euo pipefail
 
 rate=${1:-max}
@@ -61,7 +61,7 @@ nats_cpu0=$(cpu "$nats_pid")
 explain=()
 [ "$explainer" != none ] && explain=(--explainer "$explainer")
 # shellcheck disable=SC2086 # the extra flags are meant to be split
-"$x" serve --model "$model" "${explain[@]}" ${XAINOMALY_BENCH_SERVE_ARGS:-} --nats "nats://127.0.0.1:$nats_port" --store "$dir/db.sqlite" \
+${XAINOMALY_BENCH_SERVE_PREFIX:-} "$x" serve --model "$model" "${explain[@]}" ${XAINOMALY_BENCH_SERVE_ARGS:-} --nats "nats://127.0.0.1:$nats_port" --store "$dir/db.sqlite" \
   --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
@@ -69,7 +69,7 @@ metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
 # every 0.05 s took about a quarter of the two cores away from the service it measured. scrape leaves the page in $page.
 scrape() {
   page=""
-  exec 3<>"/dev/tcp/127.0.0.1/$http_port" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$http_port"; } 2>/dev/null || return 1 # quiet while serve is still starting
   printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
   local line
   while IFS= read -r line <&3; do page+=${line%$'\r'}$'\n'; done

@@ -430,7 +430,7 @@ public sealed class JetStreamIngestService(
             }
             await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             run.Statistics.AddMessages(1);
-            if (poison is null && msg.Metadata is { } meta) run.Statistics.Latency.Record(done - meta.Timestamp, count);
+            if (poison is null && StoredAt(msg) is { } stored) run.Statistics.Latency.Record(done - stored, count);
         }
     }
 
@@ -497,9 +497,16 @@ public sealed class JetStreamIngestService(
         }
     }
 
-    private static long Deliveries(INatsJSMsg<byte[]> msg) => (long)(msg.Metadata?.NumDelivered ?? 1);
+    // From the reply subject (JetStreamDelivery); the library's metadata is only the fallback for a subject of a form
+    // not known here.
+    private static long Deliveries(INatsJSMsg<byte[]> msg) =>
+        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.Delivered : (long)(msg.Metadata?.NumDelivered ?? 1);
 
-    private static ulong Sequence(INatsJSMsg<byte[]> msg) => msg.Metadata?.Sequence.Stream ?? 0;
+    private static ulong Sequence(INatsJSMsg<byte[]> msg) =>
+        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.StreamSequence : msg.Metadata?.Sequence.Stream ?? 0;
+
+    private static DateTimeOffset? StoredAt(INatsJSMsg<byte[]> msg) =>
+        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.Timestamp : msg.Metadata?.Timestamp;
 
     // Header values are one line of printable text in the NATS protocol; a reason may quote raw input.
     private static string HeaderValue(string reason)

@@ -151,7 +151,7 @@ public sealed class RecordParserTests
     }
 
     [Fact]
-    public void Record_ids_are_the_same_as_before_for_any_identifier()
+    public void Record_ids_follow_the_scheme_for_any_identifier_and_sort_by_measurement_time()
     {
         var ts = new DateTimeOffset(2021, 6, 25, 11, 42, 33, 685, TimeSpan.Zero);
         string[] ids = ["Car-1", "Waiting passenger 10", "", "ü-Ωmega", "\ud83d\ude97 car", "lone \ud800 surrogate", new string('x', 300), new string('é', 200)];
@@ -162,7 +162,18 @@ public sealed class RecordParserTests
         }
         // A known value, so a change of the scheme (ids are stored) cannot go unnoticed.
         Assert.Equal(637602181536850000, ts.UtcTicks);
-        Assert.Equal("c1e008281d92521708eecea9", RecordParser.RecordId("Car-1", ts));
+        Assert.Equal("08d937ce5284a050c1e008281d92", RecordParser.RecordId("Car-1", ts));
+        // Ordinal order is time order, whatever the UEs; UEs of one instant get different ids.
+        var times = new[] { ts.AddYears(-40), ts.AddTicks(-1), ts, ts.AddTicks(1), ts.AddMilliseconds(5), ts.AddYears(30) };
+        for (int i = 1; i < times.Length; i++)
+        {
+            foreach (var a in ids)
+            {
+                foreach (var b in ids)
+                    Assert.True(string.CompareOrdinal(RecordParser.RecordId(a, times[i - 1]), RecordParser.RecordId(b, times[i])) < 0);
+            }
+        }
+        Assert.Equal(ids.Length, ids.Select(id => RecordParser.RecordId(id, ts)).Distinct().Count());
     }
 
     [Fact]
@@ -310,7 +321,7 @@ public sealed class RecordParserTests
         public static string Id(string ueId, DateTimeOffset timestamp)
         {
             var text = ueId + "|" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture);
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..12]);
+            return timestamp.UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..6]);
         }
 
         public static DateTimeOffset Time(string text) =>

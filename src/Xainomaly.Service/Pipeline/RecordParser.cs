@@ -144,8 +144,13 @@ internal static class RecordParser
     }
 
     /// <summary>The stable record id of (ue-id, timestamp): the key of idempotent writes.</summary>
-    /// <remarks>The first 12 bytes of SHA-256 over the UTF-8 of <c>ue-id + "|" + UtcTicks</c>, in lower-case hex; built
-    /// on the stack, so the id string is the only allocation.</remarks>
+    /// <remarks>
+    /// 28 lower-case hex digits: the measurement time's UTC ticks (16 digits, so ids sort by measurement time), then the
+    /// first 6 bytes of SHA-256 over the UTF-8 of <c>ue-id + "|" + UtcTicks</c> (the UEs of one instant). Time-ordered
+    /// because the store's unique index on the id then grows at its end: with ids in hash order, each record of a batch
+    /// landed on a page of its own anywhere in the index, and those pages made over a third of the store's writes at
+    /// 5,000 records/s. Built on the stack, so the id string is the only allocation.
+    /// </remarks>
     public static string RecordId(string ueId, DateTimeOffset timestamp)
     {
         int max = Encoding.UTF8.GetMaxByteCount(ueId.Length) + 21;
@@ -153,19 +158,26 @@ internal static class RecordParser
         Span<byte> text = rented ?? stackalloc byte[256];
         try
         {
+            long ticks = timestamp.UtcTicks;
             int n = Encoding.UTF8.GetBytes(ueId, text);
             text[n++] = (byte)'|';
-            Utf8Formatter.TryFormat(timestamp.UtcTicks, text[n..], out int written);
+            Utf8Formatter.TryFormat(ticks, text[n..], out int written);
             n += written;
+            Span<byte> id = stackalloc byte[8 + IdHashBytes];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(id, ticks);
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(text[..n], hash);
-            return Convert.ToHexStringLower(hash[..12]);
+            hash[..IdHashBytes].CopyTo(id[8..]);
+            return Convert.ToHexStringLower(id);
         }
         finally
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    // Bytes of the hash in a record id: the UEs reporting at one instant differ there.
+    private const int IdHashBytes = 6;
 
     /// <summary>Parses a measurement time: ISO 8601, UTC unless an offset is given.</summary>
     public static bool TryParseTime(string text, out DateTimeOffset time) => IsoTime.TryParse(text, out time);

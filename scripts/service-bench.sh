@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds of replay before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds after the first record is stored before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
 set -euo pipefail
 
 rate=${1:-max}
@@ -91,10 +91,19 @@ serve_cpu0=$(sample process_cpu_seconds_total)
 replay_cpu=""
 if [ "$rate" != drain ]; then
   TIMEFORMAT='%U %S'
-  # Steady state: the JetStream latency histogram is scraped once the replay has run for a while and again at the end;
-  # the difference holds only the records in between, without the first messages (whose handling compiles the
-  # service's ingest path on first use) — see the "steady state" line at the end.
-  ( sleep "$steady_after"; metrics >"$dir/metrics-steady.txt" 2>/dev/null ) &
+  # Steady state: the JetStream latency histogram is scraped once records have been arriving for a while and again at
+  # the end; the difference holds only the records in between, without the first seconds of traffic (whose handling
+  # compiles what the warm-up left, and tiers up the hot code) — see the "steady state" line at the end. The window
+  # opens XAINOMALY_BENCH_STEADY_AFTER seconds after the first record is stored, not after the replay starts: reading
+  # and parsing the file takes the replay about 2 s before it sends anything.
+  (
+    for _ in $(seq 3000); do
+      scrape && [ "$(sample xainomaly_stored_total)" != "$stored0" ] && break
+      sleep 0.02
+    done
+    sleep "$steady_after"
+    metrics >"$dir/metrics-steady.txt" 2>/dev/null
+  ) &
   snap_pid=$!
   start=$(date +%s.%N)
   { time ${XAINOMALY_BENCH_REPLAY_PREFIX:-} "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
@@ -151,7 +160,7 @@ if [ -s "$dir/metrics-steady.txt" ]; then
         if (!f99 && d[i] >= 0.99 * n) { p99 = le[i]; f99 = 1 }
         if (le[i] == "0.01") w = d[i]
       }
-      printf "steady state (JetStream stored -> stored, reports after the first %s s of replay): %d reports, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
+      printf "steady state (JetStream stored -> stored, reports after the first %s s of traffic): %d reports, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
     }'
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -65,29 +65,37 @@ ${XAINOMALY_BENCH_SERVE_PREFIX:-} "$x" serve --model "$model" "${explain[@]}" ${
   --http "http://127.0.0.1:$http_port" >"$dir/serve.log" 2>&1 &
 serve_pid=$!
 metrics() { curl -sf "http://127.0.0.1:$http_port/metrics"; }
-# Polls use bash's own /dev/tcp, no process per poll: a curl costs ≈ 50 ms of CPU on this machine, so polling with curl
-# every 0.05 s took about a quarter of the two cores away from the service it measured. scrape leaves the page in $page.
+# Polls use bash's own /dev/tcp, no process per poll, and ask for the few metric families they read (/metrics?name[]=):
+# a curl costs ≈ 50 ms of CPU on this machine and bash reading the whole 50 KB page ≈ 25 ms, so polling either way every
+# 0.1 s took a quarter of a core away from the service it measured. scrape FAMILY… leaves those families in $page.
 scrape() {
   page=""
+  local query="" f
+  for f in "$@"; do query+="${query:+&}name%5B%5D=$f"; done
   { exec 3<>"/dev/tcp/127.0.0.1/$http_port"; } 2>/dev/null || return 1 # quiet while serve is still starting
-  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  printf 'GET /metrics?%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$query" >&3
   local line
   while IFS= read -r line <&3; do page+=${line%$'\r'}$'\n'; done
   exec 3<&-
 }
-sample() { local line; while IFS= read -r line; do case $line in "$1 "*) echo "${line#* }"; return ;; esac; done <<<"$page"; }
+# sample NAME sets $value to NAME's value in $page (no subshell: a fork per poll costs as much as the poll); get prints it.
+sample() { local line; value=""; while IFS= read -r line; do case $line in "$1 "*) value=${line#* }; return ;; esac; done <<<"$page"; }
+get() { sample "$1"; echo "$value"; }
+# What the baseline below reads, as the consumer becomes ready.
+baseline=(xainomaly_nats_consumer_ready xainomaly_nats_consumer_ready_timestamp_seconds xainomaly_stored_total process_cpu_seconds_total
+  xainomaly_allocated_bytes_total xainomaly_gc_collections_total xainomaly_gc_pause_seconds_total)
 for _ in $(seq 6000); do
-  scrape && [ "$(sample xainomaly_nats_consumer_ready)" = 1 ] && break
+  scrape "${baseline[@]}" && sample xainomaly_nats_consumer_ready && [ "$value" = 1 ] && break
   sleep 0.02
 done
-[ "$(sample xainomaly_nats_consumer_ready)" = 1 ] || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
+[ "$(get xainomaly_nats_consumer_ready)" = 1 ] || { echo "service-bench: serve did not start (see $dir/serve.log)" >&2; exit 1; }
 ready=$page
 # drain: the service starts consuming the moment its consumer is bound, which it reports itself (the poll notices
 # ≈ 0.02 s later); with a load generator the clock starts when the replay starts, below. CPU, allocation and GC are
 # counted from this scrape on, per record stored after it.
-start=$(printf '%.6f' "$(sample xainomaly_nats_consumer_ready_timestamp_seconds)")
-stored0=$(sample xainomaly_stored_total)
-serve_cpu0=$(sample process_cpu_seconds_total)
+start=$(printf '%.6f' "$(get xainomaly_nats_consumer_ready_timestamp_seconds)")
+stored0=$(get xainomaly_stored_total)
+serve_cpu0=$(get process_cpu_seconds_total)
 replay_cpu=""
 if [ "$rate" != drain ]; then
   TIMEFORMAT='%U %S'
@@ -97,9 +105,9 @@ if [ "$rate" != drain ]; then
   # opens XAINOMALY_BENCH_STEADY_AFTER seconds after the first record is stored, not after the replay starts: reading
   # and parsing the file takes the replay about 2 s before it sends anything.
   (
-    for _ in $(seq 3000); do
-      scrape && [ "$(sample xainomaly_stored_total)" != "$stored0" ] && break
-      sleep 0.02
+    for _ in $(seq 600); do
+      scrape xainomaly_stored_total && sample xainomaly_stored_total && [ "$value" != "$stored0" ] && break
+      sleep 0.1
     done
     sleep "$steady_after"
     metrics >"$dir/metrics-steady.txt" 2>/dev/null
@@ -115,7 +123,7 @@ records=$(echo "$replay" | sed -n 's/.*"records": \([0-9]*\).*/\1/p')
 # While records are stored, poll every 0.1 s; the end time is the service's own last-batch timestamp rather than when
 # the poll noticed.
 for _ in $(seq 6000); do
-  scrape && stored=$(sample xainomaly_stored_total)
+  scrape xainomaly_stored_total && sample xainomaly_stored_total && stored=$value
   [ "${stored:-}" = "$records" ] && break
   sleep 0.1
 done

@@ -245,6 +245,20 @@ public sealed class ApiTests
         Assert.Equal(3, await svc.MetricAsync("xainomaly_anomalies_total"));
         Assert.Equal(0, await svc.MetricAsync("xainomaly_queue_lag_records"));
         Assert.True(await svc.MetricAsync("xainomaly_warmup_seconds") > 0, "the service warms its hot path up before taking records");
+        // Families by name, as Prometheus clients filter them: only what was asked for, whole (HELP, TYPE, samples).
+        using (var one = await svc.Client.GetAsync("/metrics?name[]=xainomaly_stored_total&name[]=xainomaly_gc_collections_total&name[]=no_such_metric"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, one.StatusCode);
+            var lines = (await one.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(
+                ["# HELP xainomaly_stored_total", "# TYPE xainomaly_stored_total counter", "xainomaly_stored_total 3", "# HELP xainomaly_gc_collections_total", "# TYPE xainomaly_gc_collections_total counter",
+                 "xainomaly_gc_collections_total{generation=\"0\"}", "xainomaly_gc_collections_total{generation=\"1\"}", "xainomaly_gc_collections_total{generation=\"2\"}"],
+                lines.Select(l => l.StartsWith('#') ? string.Join(' ', l.Split(' ').Take(l.StartsWith("# TYPE", StringComparison.Ordinal) ? 4 : 3)) : l.StartsWith("xainomaly_gc", StringComparison.Ordinal) ? l[..l.LastIndexOf(' ')] : l));
+        }
+        using (var byName = await svc.Client.GetAsync("/metrics?name=xainomaly_anomalies_total"))
+            Assert.Contains("xainomaly_anomalies_total 3\n", await byName.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var none = await svc.Client.GetAsync("/metrics?name[]=no_such_metric"))
+            Assert.Equal("", await none.Content.ReadAsStringAsync());
         var (infoStatus, info) = await svc.GetJsonAsync("/v1/info");
         Assert.Equal(200, infoStatus);
         Assert.True(info.GetProperty("warmUpSeconds").GetDouble() > 0);

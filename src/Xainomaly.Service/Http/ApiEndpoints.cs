@@ -107,7 +107,16 @@ internal static class ApiEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         }));
-        app.MapGet("/metrics", (ServiceMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", (HttpContext ctx, ServiceMetrics metrics) =>
+        {
+            // ?name[]=family&name[]=… (or ?name=…) selects metric families, as Prometheus client libraries do.
+            var query = ctx.Request.Query;
+            var names = new List<string>();
+            foreach (var key in (ReadOnlySpan<string>)["name[]", "name"])
+                foreach (var v in query[key]) if (!string.IsNullOrEmpty(v)) names.Add(v);
+            bool filtered = query.ContainsKey("name[]") || query.ContainsKey("name");
+            return Results.Text(filtered ? metrics.Render(names) : metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+        });
         app.MapGet("/health/live", () => JsonResult(w =>
         {
             w.WriteStartObject();

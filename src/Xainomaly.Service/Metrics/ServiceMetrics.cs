@@ -194,6 +194,40 @@ public sealed class ServiceMetrics
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The metric families named in <paramref name="names"/> only (as Prometheus client libraries' <c>name[]</c> filter):
+    /// a poller that wants one counter reads a few hundred bytes instead of the whole page. Unknown names select nothing.
+    /// </summary>
+    public string Render(IReadOnlyCollection<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var page = Render();
+        var sb = new StringBuilder(256);
+        bool keep = false;
+        foreach (var line in page.AsSpan().EnumerateLines())
+        {
+            if (line.IsEmpty) continue;
+            // Every family starts with its HELP line (see Header).
+            if (line.StartsWith("# HELP "))
+            {
+                var rest = line["# HELP ".Length..];
+                int space = rest.IndexOf(' ');
+                var family = space < 0 ? rest : rest[..space];
+                keep = false;
+                foreach (var n in names)
+                {
+                    if (family.SequenceEqual(n))
+                    {
+                        keep = true;
+                        break;
+                    }
+                }
+            }
+            if (keep) sb.Append(line).Append('\n');
+        }
+        return sb.ToString();
+    }
+
     private static void Header(StringBuilder sb, string name, string help, string type) =>
         sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -102,6 +103,7 @@ internal sealed class NatsWirePublisher : IDisposable
     }
 
     /// <summary>Appends a publish of <paramref name="payload"/> to <paramref name="subject"/> with reply subject inbox.<paramref name="id"/> to the send buffer (sent by <see cref="Flush"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     public void Append(ReadOnlySpan<byte> subject, long id, ReadOnlySpan<byte> payload)
     {
         // "PUB subject inbox.id size\r\npayload\r\n"
@@ -135,6 +137,7 @@ internal sealed class NatsWirePublisher : IDisposable
 
     /// <summary>Sends everything appended since the last flush with one socket write.</summary>
     /// <exception cref="IOException">The connection is closed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     public void Flush()
     {
         if (_sendLength == 0) return;
@@ -183,6 +186,7 @@ internal sealed class NatsWirePublisher : IDisposable
         _requestDone.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     private void SendLocked(ReadOnlySpan<byte> bytes)
     {
         if (_closedReason is { } reason) throw new IOException($"NATS {_url}: connection lost ({reason}).");
@@ -280,6 +284,7 @@ internal sealed class NatsWirePublisher : IDisposable
     }
 
     // Reads more bytes after the unconsumed ones; false when the connection is closed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     private bool Fill()
     {
         if (_receiveStart > 0)
@@ -308,6 +313,7 @@ internal sealed class NatsWirePublisher : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     private void ReadLoop()
     {
         try
@@ -332,6 +338,7 @@ internal sealed class NatsWirePublisher : IDisposable
     }
 
     // Handles every complete protocol message in the receive buffer.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the load generator's hot path: see ReportReplayer
     private void ParseAvailable()
     {
         while (true)

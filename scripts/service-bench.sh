@@ -83,7 +83,8 @@ sample() { local line; value=""; while IFS= read -r line; do case $line in "$1 "
 get() { sample "$1"; echo "$value"; }
 # What the baseline below reads, as the consumer becomes ready.
 baseline=(xainomaly_nats_consumer_ready xainomaly_nats_consumer_ready_timestamp_seconds xainomaly_stored_total process_cpu_seconds_total
-  xainomaly_allocated_bytes_total xainomaly_gc_collections_total xainomaly_gc_pause_seconds_total)
+  xainomaly_allocated_bytes_total xainomaly_gc_collections_total xainomaly_gc_pause_seconds_total xainomaly_jit_compiled_methods_total
+  xainomaly_jit_seconds_total)
 for _ in $(seq 6000); do
   scrape "${baseline[@]}" && sample xainomaly_nats_consumer_ready && [ "$value" = 1 ] && break
   sleep 0.02
@@ -155,6 +156,14 @@ gc_line() {
     "$((h0 - g0))" "$((h1 - g1))" "$((h2 - g2))" "$(printf '%.3f' "$(echo "$p1 - $p0" | bc -l)")"
 }
 gc_line
+jit_line() {
+  local n0 n1 t0 t1
+  n0=$(val "$m0" xainomaly_jit_compiled_methods_total); n1=$(val "$m" xainomaly_jit_compiled_methods_total)
+  [ -n "$n0" ] && [ -n "$n1" ] || return 0
+  t0=$(val "$m0" xainomaly_jit_seconds_total); t1=$(val "$m" xainomaly_jit_seconds_total)
+  printf 'jit while measured: %s methods compiled, %s s compiling\n' "$((n1 - n0))" "$(printf '%.3f' "$(echo "$t1 - $t0" | bc -l)")"
+}
+jit_line
 echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
 if [ -s "$dir/metrics-steady.txt" ]; then
   hist() { grep '^xainomaly_nats_latency_seconds_bucket' | sed 's/.*le="\([^"]*\)"} \([0-9]*\).*/\1 \2/'; }

@@ -235,6 +235,8 @@ public sealed class ApiTests
         Assert.True(await svc.MetricAsync("process_cpu_seconds_total") >= cpuBefore);
         Assert.True(await svc.MetricAsync("xainomaly_allocated_bytes_total") > allocatedBefore, "scoring three records allocates");
         Assert.True(await svc.MetricAsync("xainomaly_gc_heap_bytes") > 0);
+        Assert.True(await svc.MetricAsync("xainomaly_jit_compiled_methods_total") > 100, "starting a service compiles code");
+        Assert.True(await svc.MetricAsync("xainomaly_jit_seconds_total") > 0);
         Assert.True(await svc.MetricAsync("xainomaly_gc_pause_seconds_total") >= 0);
         double gen0 = await svc.MetricAsync("xainomaly_gc_collections_total{generation=\"0\"}");
         Assert.True(gen0 >= await svc.MetricAsync("xainomaly_gc_collections_total{generation=\"2\"}"), "a gen-2 collection counts in gen 0 too");

@@ -176,6 +176,12 @@ public sealed class ServiceMetrics
         sb.Append("xainomaly_gc_pause_seconds_total ").Append(Num(GC.GetTotalPauseDuration().TotalSeconds)).Append('\n');
         Header(sb, "xainomaly_gc_heap_bytes", "Managed heap size after the last garbage collection.", "gauge");
         sb.Append("xainomaly_gc_heap_bytes ").Append(GC.GetGCMemoryInfo().HeapSizeBytes).Append('\n');
+        // The JIT compiler's work: after the start-up warm-up, compiling (first calls, and the runtime recompiling hot
+        // methods with optimisations in the background) takes CPU from the records.
+        Header(sb, "xainomaly_jit_compiled_methods_total", "Methods the JIT compiler has compiled (recompilations included).", "counter");
+        sb.Append("xainomaly_jit_compiled_methods_total ").Append(System.Runtime.JitInfo.GetCompiledMethodCount()).Append('\n');
+        Header(sb, "xainomaly_jit_seconds_total", "Time spent in the JIT compiler.", "counter");
+        sb.Append("xainomaly_jit_seconds_total ").Append(Num(System.Runtime.JitInfo.GetCompilationTime().TotalSeconds)).Append('\n');
         foreach (var (name, help, value) in Gauges)
         {
             Header(sb, name, help, "gauge");

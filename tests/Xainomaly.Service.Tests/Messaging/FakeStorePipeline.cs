@@ -64,6 +64,10 @@ internal sealed class FakeStorePipeline : IReportPipeline
         return outcomes;
     }
 
+    /// <summary>The measurement time of <see cref="Record"/>'s <paramref name="second"/>.</summary>
+    public static DateTimeOffset Time(int second) =>
+        new DateTimeOffset(2021, 6, 25, 11, second / 60 % 60, second % 60, second / 3600 % 1000, TimeSpan.Zero);
+
     /// <summary>A flat test record as JSON.</summary>
     public static string Record(string ue, int second, double v = 0) =>
         $"{{\"ue-id\":\"{ue}\",\"measTimeStampRf\":\"2021-06-25T11:{second / 60 % 60:00}:{second % 60:00}.{second / 3600 % 1000:000}\",\"v\":{v.ToString(CultureInfo.InvariantCulture)}}}";

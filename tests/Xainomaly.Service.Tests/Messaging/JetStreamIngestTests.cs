@@ -23,18 +23,21 @@ public sealed class JetStreamIngestTests
         await using var host = await IngestHost.StartAsync(options, pipeline);
 
         int records = 0;
+        var expected = new HashSet<string>();
         for (int m = 0; m < 150; m++)
         {
             // Every third message is a JSON array of three records; the rest hold one.
-            string body = m % 3 == 0
-                ? "[" + string.Join(",", Enumerable.Range(0, 3).Select(k => FakeStorePipeline.Record("UE-" + k, m))) + "]"
-                : FakeStorePipeline.Record("UE-x", m);
-            records += m % 3 == 0 ? 3 : 1;
+            var ues = m % 3 == 0 ? new[] { "UE-0", "UE-1", "UE-2" } : ["UE-x"];
+            string body = ues.Length > 1 ? "[" + string.Join(",", ues.Select(ue => FakeStorePipeline.Record(ue, m))) + "]" : FakeStorePipeline.Record(ues[0], m);
+            records += ues.Length;
+            foreach (var ue in ues) expected.Add(ue + "|" + FakeStorePipeline.Time(m).ToUnixTimeMilliseconds());
             (await js.PublishAsync(options.ReportSubject, Encoding.UTF8.GetBytes(body))).EnsureSuccess();
         }
 
         Assert.True(await MessagingTestEnv.WaitUntil(() => host.Statistics.Messages == 150, Patience), $"acked {host.Statistics.Messages} of 150");
         Assert.Equal(records, pipeline.Stored.Count);
+        // Exactly the records sent, each read from its own message (payload buffers are pooled and reused).
+        Assert.True(expected.SetEquals(pipeline.Stored.Keys));
         Assert.Equal(records, pipeline.Attempts);
         Assert.Equal(records, host.Statistics.Records);
         Assert.Equal(0, host.Statistics.DeadLettered);
@@ -65,12 +68,14 @@ public sealed class JetStreamIngestTests
         await Publish("this is not JSON");                                       // neither object nor array: dead at once
         await Publish("[" + FakeStorePipeline.Record("UE-1", 1) + ",{\"measTimeStampRf\":\"2021-06-25T11:00:00\"}]"); // one good, one rejected
         await Publish("{\"fail\":true}");                                        // the pipeline throws every time
+        await Publish("");                                                       // no payload at all: dead at once
         for (int i = 0; i < 20; i++) await Publish(FakeStorePipeline.Record("UE-2", 100 + i));
 
-        Assert.True(await MessagingTestEnv.WaitUntil(() => host.Statistics.Messages == 24 && dead.Count == 4, Patience), $"acked {host.Statistics.Messages}, dead {dead.Count}");
+        Assert.True(await MessagingTestEnv.WaitUntil(() => host.Statistics.Messages == 25 && dead.Count == 5, Patience), $"acked {host.Statistics.Messages}, dead {dead.Count}");
         Assert.Equal(21, pipeline.Stored.Count);
         Assert.Equal(1, host.Statistics.Rejected);
-        var byReason = dead.ToDictionary(m => Encoding.UTF8.GetString(m.Data!), m => m);
+        var byReason = dead.ToDictionary(m => Encoding.UTF8.GetString(m.Data ?? []), m => m);
+        Assert.Equal("1", byReason[""].Headers![JetStreamIngestService.DeliveriesHeader].ToString());
         Assert.Contains("expected '{' or '['", byReason["this is not JSON"].Headers![JetStreamIngestService.ReasonHeader].ToString(), StringComparison.Ordinal);
         var rejected = byReason["{\"measTimeStampRf\":\"2021-06-25T11:00:00\"}"];
         Assert.Equal("record 1: ue-id: missing required field", rejected.Headers![JetStreamIngestService.ReasonHeader].ToString());
@@ -85,7 +90,7 @@ public sealed class JetStreamIngestTests
 
         // The dead letters are kept in a stream of their own.
         var deadStream = await js.GetStreamAsync(options.StreamName + "_DEAD");
-        Assert.Equal(4, deadStream.Info.State.Messages);
+        Assert.Equal(5, deadStream.Info.State.Messages);
         await sub.UnsubscribeAsync();
         await collect;
     }

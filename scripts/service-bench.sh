@@ -181,7 +181,10 @@ jit_line() {
 }
 jit_line
 echo "$m" | grep -E "^xainomaly_(nats_latency_p(50|99)_seconds|anomalies_total|explanations_total|batches_total|stage_seconds_total|end_to_end_latency_seconds_bucket)"
-if [ -s "$dir/metrics-steady.txt" ]; then
+if [ "$rate" = max ]; then
+  # The generator outruns the service, so what a latency window would show is the backlog's age.
+  echo "steady state: not measured with --rate max (records queue behind the generator; latencies are the backlog's)"
+elif [ -s "$dir/metrics-steady.txt" ]; then
   hist() { grep '^xainomaly_nats_latency_seconds_bucket' | sed 's/.*le="\([^"]*\)"} \([0-9]*\).*/\1 \2/'; }
   paste -d' ' <(echo "$m" | hist) <(hist <"$dir/metrics-steady.txt") | awk -v after="$steady_after" '
     { le[NR] = $1; d[NR] = $2 - $4 }

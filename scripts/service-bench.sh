@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds after the first record is stored before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080).
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds after the first record is stored before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080), XAINOMALY_BENCH_NATS_GOMAXPROCS (the Go scheduler threads of the private nats-server, default 1; "go" leaves Go's default, one per core: see docs/service.md, "Fourth round").
 set -euo pipefail
 
 rate=${1:-max}
@@ -24,6 +24,7 @@ data=${XAINOMALY_BENCH_DATA:-/work/shared/data}
 nats_port=${XAINOMALY_BENCH_NATS_PORT:-42299}
 http_port=${XAINOMALY_BENCH_HTTP_PORT:-18080}
 steady_after=${XAINOMALY_BENCH_STEADY_AFTER:-2}
+nats_procs=${XAINOMALY_BENCH_NATS_GOMAXPROCS:-1}
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 [ -x "$nats_bin" ] || { echo "service-bench: nats-server not found (run scripts/services.sh start once to install it)" >&2; exit 3; }
 mkdir -p "$dir"
@@ -48,7 +49,11 @@ cleanup() {
   true
 }
 trap cleanup EXIT
-"$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
+# One Go scheduler thread for nats-server by default: beside the service on two cores, Go's default (one per core) spent
+# about a third of nats-server's CPU spinning for work between messages (docs/service.md, "Fourth round").
+nats_env=()
+[ "$nats_procs" != go ] && nats_env=(env "GOMAXPROCS=$nats_procs")
+"${nats_env[@]}" "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
 nats_pid=$!
 sleep 1
 limit=()
@@ -144,7 +149,7 @@ measured=$((stored - stored0))
 serve_cpu=$(printf '%.2f' "$(echo "$(echo "$m" | sed -n 's/^process_cpu_seconds_total \([0-9.e+-]*\).*/\1/p') - $serve_cpu0" | bc -l)")
 end=$(echo "$m" | sed -n 's/^xainomaly_last_batch_timestamp_seconds \([0-9.e+]*\).*/\1/p')
 end=$(printf '%.6f' "$end")
-echo "rate: $rate"
+echo "rate: $rate (nats-server GOMAXPROCS: $nats_procs)"
 echo "replay (publish side): $(echo "$replay" | sed -n 's/.*"recordsPerSecond": \([0-9.]*\).*/\1/p') records/s"
 if [ "$rate" != drain ] && [ -s "$dir/first-stored.txt" ]; then
   # With a load generator: from when records began to be stored, not from launching the replay (which first reads the

@@ -9,6 +9,8 @@
 #
 # The tests read XAINOMALY_NATS_URL, XAINOMALY_INFLUX_URL, XAINOMALY_CHROMIUM, XAINOMALY_NATS_SERVER and
 # XAINOMALY_INFLUXD (the last two: binaries, for tests that run private instances, e.g. to stop one mid-test).
+# nats-server runs with one Go scheduler thread (XAINOMALY_NATS_GOMAXPROCS, default 1; "go" for Go's default of one per
+# core): beside the service on a small machine that saves about a third of its CPU (docs/service.md, "Fourth round").
 set -euo pipefail
 
 state=${XAINOMALY_SERVICES_DIR:-/tmp/xainomaly-services}
@@ -57,7 +59,10 @@ start() {
   mkdir -p "$state"
   if ! alive "$state/nats.pid"; then
     mkdir -p "$state/nats"
-    nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
+    procs=${XAINOMALY_NATS_GOMAXPROCS:-1}
+    go_env=()
+    [ "$procs" != go ] && go_env=(env "GOMAXPROCS=$procs")
+    "${go_env[@]}" nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
     echo $! >"$state/nats.pid"
   fi
   if ! alive "$state/influx.pid"; then

@@ -14,7 +14,7 @@
 # Without a model, one is trained into the work directory (ss-deepcae, 100 labels, seed 1; explainer 10 epochs).
 # Environment: XAINOMALY_BENCH_DIR (work directory, default /tmp/xainomaly-bench), XAINOMALY_BENCH_DATA (default
 # /work/shared/data), XAINOMALY_BENCH_SERVE_ARGS (extra serve flags, e.g. "--coalitions 8"; "none" as the
-# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds after the first record is stored before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080), XAINOMALY_BENCH_NATS_GOMAXPROCS (the Go scheduler threads of the private nats-server, default 1; "go" leaves Go's default, one per core: see docs/service.md, "Fourth round").
+# explainer scores without explanations), XAINOMALY_BENCH_LIMIT (replay at most this many UE records), XAINOMALY_BENCH_REPLAY_PREFIX (a command put before the replay, e.g. "nice -n 19"), XAINOMALY_BENCH_SERVE_PREFIX (the same before serve, e.g. "nice -n -10": it must exec serve, so that the pid stays the service's), XAINOMALY_BENCH_STEADY_AFTER (seconds after the first record is stored before the steady-state window opens, default 2), XAINOMALY_BENCH_NATS_PORT (default 42299), XAINOMALY_BENCH_HTTP_PORT (default 18080), XAINOMALY_BENCH_NATS_GOMAXPROCS (the Go scheduler threads of the private nats-server, default 1; "go" leaves Go's default, one per core: see docs/service.md, "Fourth round"). XAINOMALY_BENCH_SERIES=SECONDS (RATE runs: also print, per interval of that length, the reports stored, how many took over 5 and 10 ms, the anomalies and serve's CPU seconds; it shows where in the file the slow reports fall).
 set -euo pipefail
 
 rate=${1:-max}
@@ -24,6 +24,7 @@ data=${XAINOMALY_BENCH_DATA:-/work/shared/data}
 nats_port=${XAINOMALY_BENCH_NATS_PORT:-42299}
 http_port=${XAINOMALY_BENCH_HTTP_PORT:-18080}
 steady_after=${XAINOMALY_BENCH_STEADY_AFTER:-2}
+series_every=${XAINOMALY_BENCH_SERIES:-}
 nats_procs=${XAINOMALY_BENCH_NATS_GOMAXPROCS:-1}
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 [ -x "$nats_bin" ] || { echo "service-bench: nats-server not found (run scripts/services.sh start once to install it)" >&2; exit 3; }
@@ -128,6 +129,25 @@ if [ "$rate" != drain ]; then
     metrics >"$dir/metrics-steady.txt" 2>/dev/null
   ) &
   snap_pid=$!
+  series_pid=""
+  if [ -n "$series_every" ] && [ "$rate" != max ]; then
+    # One line per poll: time, reports, reports within 5 ms and within 10 ms, anomalies, serve's CPU seconds.
+    rm -f "$dir/series.txt"
+    (
+      for _ in $(seq 100000); do
+        if scrape xainomaly_nats_latency_seconds xainomaly_anomalies_total process_cpu_seconds_total; then
+          line="$EPOCHREALTIME"
+          for f in xainomaly_nats_latency_seconds_count 'xainomaly_nats_latency_seconds_bucket{le="0.005"}' \
+            'xainomaly_nats_latency_seconds_bucket{le="0.01"}' xainomaly_anomalies_total process_cpu_seconds_total; do
+            sample "$f"; line+=" ${value:-0}"
+          done
+          echo "$line" >>"$dir/series.txt"
+        fi
+        sleep "$series_every"
+      done
+    ) &
+    series_pid=$!
+  fi
   start=$(date +%s.%N)
   { time ${XAINOMALY_BENCH_REPLAY_PREFIX:-} "$x" replay "$data/ue.json.gz" --rate "$rate" "${limit[@]}" --nats "nats://127.0.0.1:$nats_port" --json >"$dir/replay.json" 2>/dev/null; } 2>"$dir/replay.time"
   replay=$(cat "$dir/replay.json")
@@ -143,6 +163,7 @@ for _ in $(seq 6000); do
   sleep 0.1
 done
 m0=$ready
+if [ -n "${series_pid:-}" ]; then kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true; fi
 nats_cpu=$(echo "$(cpu "$nats_pid") - $nats_cpu0" | bc)
 m=$(metrics)
 measured=$((stored - stored0))
@@ -203,5 +224,17 @@ elif [ -s "$dir/metrics-steady.txt" ]; then
       }
       printf "steady state (JetStream stored -> stored, reports after the first %s s of traffic): %d reports, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
     }'
+fi
+if [ -n "${series_pid:-}" ] && [ -s "$dir/series.txt" ]; then
+  # The histogram's lines are read while reports are recorded, so one poll's count and buckets can disagree by a report
+  # or two; a difference below zero is shown as 0.
+  echo "series (every $series_every s; the end of each interval in seconds after the first report was stored):"
+  awk '
+    function pos(x) { return x < 0 ? 0 : x }
+    NR > 1 && $2 > c {
+      if (!t0) t0 = t
+      printf "  %6.1f s  %5d reports  %4d > 5 ms  %4d > 10 ms  %5d anomalies  serve cpu %.2f s\n", $1 - t0, $2 - c, pos(($2 - $3) - (c - l5)), pos(($2 - $4) - (c - l10)), $5 - a, $6 - u
+    }
+    { t = $1; c = $2; l5 = $3; l10 = $4; a = $5; u = $6 }' "$dir/series.txt"
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -43,8 +43,9 @@ if [ "$explainer" != none ] && [ ! -f "$explainer" ]; then
 fi
 
 rm -rf "$dir/js" "$dir"/db.sqlite* "$dir/metrics-steady.txt"
-nats_pid=""; serve_pid=""
+nats_pid=""; serve_pid=""; series_pid=""
 cleanup() {
+  if [ -n "$series_pid" ]; then kill "$series_pid" 2>/dev/null || true; fi # already gone after a full run
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
   [ -n "$nats_pid" ] && kill "$nats_pid" 2>/dev/null && wait "$nats_pid" 2>/dev/null
   true
@@ -129,7 +130,6 @@ if [ "$rate" != drain ]; then
     metrics >"$dir/metrics-steady.txt" 2>/dev/null
   ) &
   snap_pid=$!
-  series_pid=""
   if [ -n "$series_every" ] && [ "$rate" != max ]; then
     # One line per poll: time, reports, reports within 5 ms and within 10 ms, anomalies, serve's CPU seconds.
     rm -f "$dir/series.txt"
@@ -163,7 +163,7 @@ for _ in $(seq 6000); do
   sleep 0.1
 done
 m0=$ready
-if [ -n "${series_pid:-}" ]; then kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true; fi
+if [ -n "$series_pid" ]; then kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true; fi
 nats_cpu=$(echo "$(cpu "$nats_pid") - $nats_cpu0" | bc)
 m=$(metrics)
 measured=$((stored - stored0))
@@ -225,7 +225,7 @@ elif [ -s "$dir/metrics-steady.txt" ]; then
       printf "steady state (JetStream stored -> stored, reports after the first %s s of traffic): %d reports, p50 <= %s s, p99 <= %s s, %.2f %% within 10 ms\n", after, n, p50, p99, 100 * w / n
     }'
 fi
-if [ -n "${series_pid:-}" ] && [ -s "$dir/series.txt" ]; then
+if [ -n "$series_pid" ] && [ -s "$dir/series.txt" ]; then
   # The histogram's lines are read while reports are recorded, so one poll's count and buckets can disagree by a report
   # or two; a difference below zero is shown as 0.
   echo "series (every $series_every s; the end of each interval in seconds after the first report was stored):"

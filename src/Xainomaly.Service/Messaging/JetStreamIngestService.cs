@@ -368,23 +368,23 @@ public sealed class JetStreamIngestService(
     private async Task HandleBatchAsync(INatsJSContext js, List<INatsJSMsg<byte[]>> batch, Run run, CancellationToken cancellationToken)
     {
         var reports = new List<IncomingReport>(batch.Count * 3);
-        var ranges = new (int Start, int Count, string? Poison)[batch.Count];
+        var ranges = new (int Start, int Count, string? Poison, DateTimeOffset? Stored)[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
             var msg = batch[i];
             int start = reports.Count;
-            long delivered = Deliveries(msg);
+            var (delivered, storedAt) = DeliveryOf(msg);
             if (delivered > options.MaxDeliveries)
             {
-                ranges[i] = (start, 0, $"not processed in {options.MaxDeliveries} deliveries (the service stopped or failed each time)");
+                ranges[i] = (start, 0, $"not processed in {options.MaxDeliveries} deliveries (the service stopped or failed each time)", null);
                 continue;
             }
             if (!ReportSplitter.TrySplit(msg.Data ?? [], "nats", reports, out string? reason, run.DryRun))
             {
-                ranges[i] = (start, 0, reason);
+                ranges[i] = (start, 0, reason, null);
                 continue;
             }
-            ranges[i] = (start, reports.Count - start, null);
+            ranges[i] = (start, reports.Count - start, null, storedAt);
         }
 
         IReadOnlyList<RecordOutcome> outcomes = [];
@@ -421,7 +421,7 @@ public sealed class JetStreamIngestService(
         for (int i = 0; i < batch.Count; i++)
         {
             var msg = batch[i];
-            var (start, count, poison) = ranges[i];
+            var (start, count, poison, stored) = ranges[i];
             if (run.DryRun && (poison is not null || rejections.Count > 0))
                 throw new InvalidOperationException($"a warm-up message was refused: {poison ?? string.Join("; ", rejections.Values)}");
             if (poison is not null)
@@ -438,7 +438,7 @@ public sealed class JetStreamIngestService(
             }
             await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             run.Statistics.AddMessages(1);
-            if (poison is null && StoredAt(msg) is { } stored) run.Statistics.Latency.Record(done - stored, count);
+            if (stored is { } at) run.Statistics.Latency.Record(done - at, count);
         }
     }
 
@@ -507,14 +507,14 @@ public sealed class JetStreamIngestService(
 
     // From the reply subject (JetStreamDelivery); the library's metadata is only the fallback for a subject of a form
     // not known here.
-    private static long Deliveries(INatsJSMsg<byte[]> msg) =>
-        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.Delivered : (long)(msg.Metadata?.NumDelivered ?? 1);
+    private static long Deliveries(INatsJSMsg<byte[]> msg) => DeliveryOf(msg).Delivered;
+
+    // The delivery count and the stored time from one parse of the subject (the batch path needs both).
+    private static (long Delivered, DateTimeOffset? StoredAt) DeliveryOf(INatsJSMsg<byte[]> msg) =>
+        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? (d.Delivered, d.Timestamp) : ((long)(msg.Metadata?.NumDelivered ?? 1), msg.Metadata?.Timestamp);
 
     private static ulong Sequence(INatsJSMsg<byte[]> msg) =>
         JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.StreamSequence : msg.Metadata?.Sequence.Stream ?? 0;
-
-    private static DateTimeOffset? StoredAt(INatsJSMsg<byte[]> msg) =>
-        JetStreamDelivery.TryParse(msg.ReplyTo, out var d) ? d.Timestamp : msg.Metadata?.Timestamp;
 
     // Header values are one line of printable text in the NATS protocol; a reason may quote raw input.
     private static string HeaderValue(string reason)
